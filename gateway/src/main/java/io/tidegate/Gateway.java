@@ -1,0 +1,308 @@
+package io.tidegate;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.tidegate.admin.AdminServer;
+import io.tidegate.admin.StatusSource;
+import io.tidegate.config.DestinationConfig;
+import io.tidegate.config.ListenerConfig;
+import io.tidegate.config.TidegateConfig;
+import io.tidegate.config.TlsConfig;
+import io.tidegate.edge.EventLoops;
+import io.tidegate.edge.MqttListeners;
+import io.tidegate.edge.TlsContexts;
+import io.tidegate.forward.Destination;
+import io.tidegate.forward.Forwarder;
+import io.tidegate.forward.file.FileSink;
+import io.tidegate.mqtt.MqttPipeline;
+import io.tidegate.mqtt.MqttServerContext;
+import io.tidegate.mqtt.MqttSession;
+import io.tidegate.mqtt.StoredMessageDispatcher;
+import io.tidegate.mqtt.topic.SubscriptionTree;
+import io.tidegate.outbox.Outbox;
+import io.tidegate.outbox.Outboxes;
+import io.tidegate.pipeline.IngestRing;
+import io.tidegate.pipeline.Router;
+import io.tidegate.security.Authorizer;
+import io.tidegate.security.certs.DevelopmentPki;
+import io.tidegate.security.certs.DevelopmentPkiFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Wires the gateway and runs it: outboxes, the ingest ring, forwarders, MQTT listeners and the
+ * admin endpoint, started in data-flow order from the sink back to the network and stopped in the
+ * reverse, so nothing accepted is left half-way.
+ */
+public final class Gateway implements AutoCloseable, StatusSource {
+
+    /** Development device certificates made on first start of the embedded default. */
+    public static final List<String> DEVELOPMENT_DEVICES = List.of("device-1");
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Duration RING_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FORWARDER_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+    private final TidegateConfig config;
+    private final Path dataDir;
+    private final Instant startedAt = Instant.now();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<Forwarder> forwarders = new ArrayList<>();
+    private Outboxes outboxes;
+    private IngestRing ring;
+    private MqttServerContext mqtt;
+    private EventLoops loops;
+    private MqttListeners listeners;
+    private AdminServer admin;
+    private DevelopmentPkiFiles developmentPki;
+    private volatile boolean stopping;
+
+    private Gateway(TidegateConfig config) {
+        this.config = config;
+        this.dataDir = config.dataDir().toAbsolutePath().normalize();
+    }
+
+    /** Starts a gateway; on failure everything started so far is stopped again. */
+    public static Gateway start(TidegateConfig config) throws Exception {
+        Gateway gateway = new Gateway(config);
+        try {
+            gateway.startAll();
+            return gateway;
+        } catch (Exception | Error e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Files.createDirectories(dataDir);
+        bindJvmMetrics();
+        outboxes = Outboxes.open(dataDir, config.destinations().keySet(), config.outbox());
+        registerOutboxGauges();
+        startForwarders();
+
+        SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
+        Router router = Router.always(outboxes.idOf(config.routing().defaultDestination()));
+        ring = new IngestRing(config.pipeline(), outboxes.all(), router, new StoredMessageDispatcher(subscriptions),
+                registry);
+        ring.start();
+
+        mqtt = new MqttServerContext(config.mqtt(), ring, subscriptions, new Authorizer(config.authorization()),
+                registry);
+        loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        listeners = new MqttListeners(loops, new MqttPipeline(mqtt), registry);
+        for (Map.Entry<String, ListenerConfig> entry : config.listeners().entrySet()) {
+            if (entry.getValue().isEnabled()) {
+                listeners.bind(entry.getKey(), entry.getValue(), sslContext(entry.getValue()));
+            }
+        }
+        if (config.admin().enabled()) {
+            admin = new AdminServer(config.admin().host(), config.admin().port(), registry, this);
+            admin.start();
+        }
+        log.info("tidegate started: data in {}, default destination {}", dataDir, config.routing().defaultDestination());
+    }
+
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private void registerOutboxGauges() {
+        for (Outbox outbox : outboxes.all()) {
+            Gauge.builder("tidegate.outbox.backlog.entries", outbox, o -> o.stats().backlogEntries())
+                    .tag("destination", outbox.name()).description("Entries not yet accepted by the destination")
+                    .register(registry);
+            Gauge.builder("tidegate.outbox.backlog.bytes", outbox, o -> o.stats().backlogBytes())
+                    .tag("destination", outbox.name()).baseUnit("bytes")
+                    .description("Bytes of entries not yet accepted by the destination").register(registry);
+            Gauge.builder("tidegate.outbox.oldest.age", outbox,
+                            o -> o.stats().oldestAgeSeconds(System.currentTimeMillis()))
+                    .tag("destination", outbox.name()).baseUnit("seconds")
+                    .description("Age of the oldest entry not yet accepted by the destination").register(registry);
+        }
+    }
+
+    private void startForwarders() throws IOException {
+        for (Map.Entry<String, DestinationConfig> entry : config.destinations().entrySet()) {
+            String name = entry.getKey();
+            DestinationConfig destination = entry.getValue();
+            if (!destination.enabled()) {
+                log.info("destination {} is disabled: its outbox keeps what is routed to it", name);
+                continue;
+            }
+            Forwarder forwarder = new Forwarder(name, outboxes.get(name),
+                    createDestination(name, destination), destination.batch(), registry);
+            forwarder.start();
+            forwarders.add(forwarder);
+        }
+    }
+
+    private Destination createDestination(String name, DestinationConfig destination) throws IOException {
+        return switch (destination.type()) {
+            case FILE -> new FileSink(Optional.ofNullable(destination.directory())
+                    .orElse(dataDir.resolve("sink").resolve(name)).toAbsolutePath(),
+                    destination.maxFileBytes(), destination.rollIntervalSeconds() * 1000L, Clock.systemUTC());
+        };
+    }
+
+    private SslContext sslContext(ListenerConfig listener) throws IOException {
+        if (!listener.isTls()) {
+            return null;
+        }
+        TlsConfig tls = listener.tls();
+        TlsContexts.KeyMaterial keys;
+        if (tls.usesDevelopmentCertificates()) {
+            if (developmentPki == null) {
+                developmentPki = DevelopmentPki.ensure(dataDir.resolve("certs"), DEVELOPMENT_DEVICES);
+            }
+            keys = new TlsContexts.KeyMaterial(developmentPki.serverChain(), developmentPki.serverKey(),
+                    developmentPki.caCert());
+        } else {
+            keys = new TlsContexts.KeyMaterial(tls.certChain(), tls.privateKey(), tls.trustedCa());
+        }
+        return TlsContexts.serverContext(tls, keys);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The development certificates, when a listener uses them. */
+    public Optional<DevelopmentPkiFiles> developmentPki() {
+        return Optional.ofNullable(developmentPki);
+    }
+
+    public InetSocketAddress listenerAddress(String name) {
+        return listeners.address(name);
+    }
+
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(admin).map(AdminServer::address);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public List<String> notReadyReasons() {
+        List<String> reasons = new ArrayList<>();
+        if (stopping) {
+            reasons.add("shutting down");
+        }
+        if (listeners == null || !listeners.allBound()) {
+            reasons.add("listeners not bound");
+        }
+        if (ring == null || !ring.isRunning()) {
+            reasons.add("ingest ring not running");
+        }
+        if (outboxes != null) {
+            for (Outbox outbox : outboxes.all()) {
+                if (!Files.isWritable(outbox.directory())) {
+                    reasons.add("outbox " + outbox.name() + " not writable");
+                }
+            }
+        }
+        return reasons;
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("version", Version.get());
+        status.put("startedAt", startedAt.toString());
+        status.put("ready", notReadyReasons().isEmpty());
+        Map<String, Object> listenerStatus = new LinkedHashMap<>();
+        if (listeners != null) {
+            listeners.addresses().forEach((name, address) ->
+                    listenerStatus.put(name, address.getHostString() + ":" + address.getPort()));
+        }
+        status.put("listeners", listenerStatus);
+        status.put("connections", mqtt == null ? 0 : mqtt.metrics().connections());
+        status.put("ringFreeSlots", ring == null ? 0 : ring.freeSlots());
+        List<Map<String, Object>> destinations = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (Outbox outbox : outboxes == null ? List.<Outbox>of() : outboxes.all()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", outbox.name());
+            forwarders.stream().filter(f -> f.name().equals(outbox.name())).findFirst().ifPresentOrElse(f -> {
+                d.put("state", f.status().state());
+                d.put("target", f.status().target());
+                d.put("delivered", f.status().delivered());
+                d.put("lastError", f.status().lastError());
+            }, () -> d.put("state", "disabled"));
+            d.put("backlogEntries", outbox.stats().backlogEntries());
+            d.put("backlogBytes", outbox.stats().backlogBytes());
+            d.put("oldestAgeSeconds", outbox.stats().oldestAgeSeconds(now));
+            destinations.add(d);
+        }
+        status.put("destinations", destinations);
+        return status;
+    }
+
+    /**
+     * Stops in reverse order: no new connections; clients stop being read; the ring drains, so
+     * every stored message is acknowledged; clients are disconnected; forwarders get a bounded time
+     * to deliver; outboxes close. Whatever was not delivered stays in the outboxes.
+     */
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        log.info("tidegate stopping");
+        if (listeners != null) {
+            listeners.close();
+        }
+        if (mqtt != null) {
+            mqtt.pauseAll();
+        }
+        if (ring != null) {
+            ring.shutdown(RING_DRAIN_TIMEOUT);
+        }
+        if (mqtt != null) {
+            mqtt.flushAndDisconnectAll();
+        }
+        if (loops != null) {
+            loops.shutdown(Duration.ofSeconds(5));
+        }
+        for (Forwarder forwarder : forwarders) {
+            forwarder.stop(FORWARDER_FLUSH_TIMEOUT);
+        }
+        if (outboxes != null) {
+            outboxes.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        registry.close();
+        log.info("tidegate stopped");
+    }
+}

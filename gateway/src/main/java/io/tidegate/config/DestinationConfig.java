@@ -1,0 +1,26 @@
+package io.tidegate.config;
+
+import java.nio.file.Path;
+
+/**
+ * One forwarding target.
+ *
+ * @param type                 the kind of destination
+ * @param enabled              a disabled destination keeps its outbox but is not forwarded
+ * @param directory            {@code file}: where sink files go (default {@code <dataDir>/sink/<name>})
+ * @param maxFileBytes         {@code file}: roll to a new file past this size
+ * @param rollIntervalSeconds  {@code file}: roll to a new file after this long
+ * @param batch                how records are grouped into one write
+ */
+public record DestinationConfig(DestinationType type, Boolean enabled, Path directory, Long maxFileBytes,
+                                Integer rollIntervalSeconds, BatchConfig batch) {
+
+    public DestinationConfig {
+        enabled = enabled == null ? Boolean.TRUE : enabled;
+        maxFileBytes = maxFileBytes == null ? 64L * 1024 * 1024 : maxFileBytes;
+        rollIntervalSeconds = rollIntervalSeconds == null ? 3600 : rollIntervalSeconds;
+        batch = batch == null ? new BatchConfig(null, null, null) : batch;
+    }
+
+    public enum DestinationType { FILE }
+}

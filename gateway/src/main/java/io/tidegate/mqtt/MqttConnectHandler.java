@@ -1,0 +1,253 @@
+package io.tidegate.mqtt;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.tidegate.mqtt.topic.Topics;
+import io.tidegate.security.Identity;
+import io.tidegate.security.TopicPolicy;
+import io.tidegate.security.certs.CertificateIdentity;
+import io.tidegate.config.TlsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns a connection's session: accepts the CONNECT (version, client id, identity, policy, will,
+ * keep alive), answers CONNACK, takes over an older connection with the same client id, refuses
+ * anything before CONNECT and a second CONNECT, and cleans up (publishing the will) when the
+ * connection ends. One instance per channel.
+ */
+final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger events = LoggerFactory.getLogger("tidegate.event");
+    /** [MQTT-3.1.2-24]: the server allows one and a half keep-alive periods. */
+    private static final double KEEP_ALIVE_GRACE = 1.5;
+
+    private final MqttServerContext server;
+    private final ListenerContext listener;
+    private MqttSession session;
+
+    MqttConnectHandler(MqttServerContext server, ListenerContext listener) {
+        this.server = server;
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage message)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (message instanceof MqttConnectMessage connect) {
+            try {
+                if (session != null) {
+                    // [MQTT-3.1.0-2]: a second CONNECT is a protocol violation.
+                    server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
+                            "second_connect", session.clientId());
+                } else {
+                    connect(ctx, connect);
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        if (session == null) {
+            // [MQTT-3.1.0-1]: the first packet must be CONNECT.
+            ReferenceCountUtil.release(msg);
+            server.disconnector().close(ctx.channel(), "packet_before_connect", null);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void connect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        Channel channel = ctx.channel();
+        MqttConnectVariableHeader header = connect.variableHeader();
+        MqttConnectPayload payload = connect.payload();
+        MqttVersion version = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
+        boolean v5 = version == MqttVersion.MQTT_5;
+
+        if (v5 && header.properties().getProperty(MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD.value()) != null) {
+            server.disconnector().refuseConnect(channel, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
+                    "enhanced_auth_not_supported", payload.clientIdentifier());
+            return;
+        }
+        Optional<Identity> identity = identify(channel);
+        if (identity.isEmpty()) {
+            server.disconnector().refuseConnect(channel, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "anonymous_not_allowed",
+                    payload.clientIdentifier());
+            return;
+        }
+        String clientId = payload.clientIdentifier() == null ? "" : payload.clientIdentifier();
+        boolean assigned = false;
+        if (clientId.isEmpty()) {
+            if (!v5 && !header.isCleanSession()) {
+                // [MQTT-3.1.3-8]: an empty client id needs a clean session in 3.1.1.
+                server.disconnector().refuseConnect(channel, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                        "empty_client_id_without_clean_session", clientId);
+                return;
+            }
+            clientId = server.authorizer().assignsIdentityAsClientId(identity.get())
+                    ? identity.get().name() : "tidegate-" + UUID.randomUUID();
+            assigned = true;
+        }
+        if (!server.authorizer().clientIdAllowed(clientId, identity.get())) {
+            server.disconnector().refuseConnect(channel, v5
+                    ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client_id_does_not_match_identity",
+                    clientId);
+            return;
+        }
+        TopicPolicy policy = server.authorizer().policyFor(identity.get(), clientId);
+        Will will = null;
+        if (header.isWillFlag()) {
+            will = will(header, payload);
+            if (Topics.validateTopicName(will.topic()) != null) {
+                server.disconnector().refuseConnect(channel, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will_topic_invalid", clientId);
+                return;
+            }
+            if (!policy.mayPublish(will.topic())) {
+                server.disconnector().refuseConnect(channel, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will_not_authorized", clientId);
+                return;
+            }
+        }
+
+        int keepAlive = effectiveKeepAlive(header.keepAliveTimeSeconds());
+        MqttConnAckMessage connAck = connAck(version, clientId, assigned,
+                keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1);
+        session = new MqttSession(channel, clientId, version, identity.get(), policy,
+                v5 ? clientReceiveMaximum(header.properties()) : 65_535, will, server.metrics(), server.disconnector());
+        channel.attr(MqttSession.KEY).set(session);
+        server.metrics().connected();
+        installKeepAlive(ctx, keepAlive);
+
+        MqttSession previous = server.sessions().register(session);
+        if (previous != null) {
+            server.disconnector().disconnect(previous.channel(), previous.version(), ReasonCodes.SESSION_TAKEN_OVER,
+                    "session_taken_over", previous.clientId());
+        }
+        channel.writeAndFlush(connAck);
+        events.info("connect client={} remote={} identity={} version={} listener={} keepAlive={}s policy={}",
+                clientId, channel.remoteAddress(), identity.get(), version, listener.name(), keepAlive, policy.name());
+    }
+
+    /** The client's identity on this listener, or empty when it has none and anonymous is not allowed. */
+    private Optional<Identity> identify(Channel channel) {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        if (ssl != null && listener.identitySource() != null) {
+            try {
+                Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate cert) {
+                    Optional<String> name = switch (listener.identitySource()) {
+                        case CN -> CertificateIdentity.commonName(cert);
+                        case SAN_DNS -> CertificateIdentity.firstDnsSan(cert);
+                        case SAN_URI -> CertificateIdentity.firstUriSan(cert);
+                    };
+                    if (name.isPresent()) {
+                        return Optional.of(new Identity(name.get(), sourceName(listener.identitySource())));
+                    }
+                }
+            } catch (SSLPeerUnverifiedException noCertificate) {
+                // Falls through to anonymous.
+            }
+        }
+        return listener.allowAnonymous() ? Optional.of(Identity.ANONYMOUS) : Optional.empty();
+    }
+
+    private static String sourceName(TlsConfig.IdentitySource source) {
+        return source.name().toLowerCase().replace('_', '-');
+    }
+
+    private Will will(MqttConnectVariableHeader header, MqttConnectPayload payload) {
+        byte[] body = payload.willMessageInBytes() == null ? new byte[0] : payload.willMessageInBytes();
+        return new Will(payload.willTopic(), body, header.willQos(), header.isWillRetain(),
+                MessagePropertiesMapper.fromMqtt(payload.willProperties()));
+    }
+
+    /** The keep alive the server enforces: the client's, capped by the configured maximum. */
+    private int effectiveKeepAlive(int requested) {
+        int max = server.config().maxKeepAliveSeconds();
+        if (max > 0 && (requested == 0 || requested > max)) {
+            return max;
+        }
+        return requested;
+    }
+
+    private void installKeepAlive(ChannelHandlerContext ctx, int keepAliveSeconds) {
+        if (keepAliveSeconds == 0) {
+            ctx.pipeline().remove(MqttHandlerNames.IDLE);
+            return;
+        }
+        long readerIdleMillis = (long) Math.ceil(keepAliveSeconds * 1000 * KEEP_ALIVE_GRACE);
+        ctx.pipeline().replace(MqttHandlerNames.IDLE, MqttHandlerNames.IDLE,
+                new IdleStateHandler(readerIdleMillis, 0, 0, TimeUnit.MILLISECONDS));
+    }
+
+    private static int clientReceiveMaximum(MqttProperties properties) {
+        MqttProperties.MqttProperty<?> p = properties.getProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value());
+        return p == null ? 65_535 : (Integer) p.value();
+    }
+
+    private MqttConnAckMessage connAck(MqttVersion version, String clientId, boolean assigned, int serverKeepAlive) {
+        MqttMessageBuilders.ConnAckBuilder builder = MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+                .sessionPresent(false);
+        if (version == MqttVersion.MQTT_5) {
+            builder.properties(p -> {
+                p.maximumPacketSize(server.config().maxPacketSizeBytes());
+                p.receiveMaximum(server.config().receiveMaximum());
+                p.retainAvailable(false);
+                p.sharedSubscriptionAvailable(false);
+                p.subscriptionIdentifiersAvailable(false);
+                p.wildcardSubscriptionAvailable(true);
+                if (assigned) {
+                    p.assignedClientId(clientId);
+                }
+                if (serverKeepAlive >= 0) {
+                    p.serverKeepAlive(serverKeepAlive);
+                }
+            });
+        }
+        return builder.build();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            session.markClosed();
+            server.sessions().remove(session);
+            server.subscriptions().unsubscribeAll(session);
+            session.discardPending();
+            server.metrics().disconnected();
+            Will will = session.willToPublish();
+            if (will != null) {
+                WillPublisher.publish(server, session, will, ctx.channel().eventLoop());
+            }
+            events.info("connection closed client={} remote={}", session.clientId(), ctx.channel().remoteAddress());
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,89 @@
+package io.tidegate.mqtt;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rest of the protocol: PINGREQ, DISCONNECT, the client's acknowledgements of our deliveries
+ * (PUBACK, PUBREC, PUBCOMP), keep-alive and connect timeouts, and packets a client must not send.
+ * Stateless: per-connection state lives in the session.
+ */
+@ChannelHandler.Sharable
+final class MqttControlHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger events = LoggerFactory.getLogger("tidegate.event");
+    private static final MqttMessage PINGRESP =
+            new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
+
+    private final MqttServerContext server;
+
+    MqttControlHandler(MqttServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage message)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+            switch (message.fixedHeader().messageType()) {
+                case PINGREQ -> ctx.writeAndFlush(PINGRESP);
+                case DISCONNECT -> onDisconnect(ctx, session, message);
+                case PUBACK, PUBCOMP -> session.deliveryCompleted(packetId(message));
+                case PUBREC -> session.deliveryReceived(packetId(message));
+                case AUTH -> server.disconnector().disconnect(ctx.channel(), session.version(),
+                        ReasonCodes.PROTOCOL_ERROR, "auth_not_supported", session.clientId());
+                default -> server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
+                        "unexpected_" + message.fixedHeader().messageType().name().toLowerCase(), session.clientId());
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static int packetId(MqttMessage message) {
+        return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    private void onDisconnect(ChannelHandlerContext ctx, MqttSession session, MqttMessage message) {
+        byte reason = 0;
+        if (message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
+            reason = header.reasonCode();
+        }
+        if (reason != ReasonCodes.DISCONNECT_WITH_WILL) {
+            // [MQTT-3.14.4-3]: a normal DISCONNECT discards the will.
+            session.cancelWill();
+        }
+        events.info("disconnect by client client={} reason={}", session.clientId(), ReasonCodes.hex(reason));
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+            if (session == null) {
+                server.disconnector().close(ctx.channel(), "connect_timeout", null);
+            } else {
+                server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.KEEP_ALIVE_TIMEOUT,
+                        "keep_alive_timeout", session.clientId());
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+}

@@ -1,0 +1,68 @@
+package io.tidegate.mqtt;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the server ends a connection: it sends what the protocol version allows
+ * (an MQTT 5 DISCONNECT or CONNACK with a reason code; MQTT 3.1.1 only has CONNACK codes, else a
+ * plain close), logs the event to the {@code tidegate.event} logger and counts it.
+ */
+public final class MqttDisconnector {
+
+    private static final Logger events = LoggerFactory.getLogger("tidegate.event");
+
+    private final MqttMetrics metrics;
+
+    public MqttDisconnector(MqttMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Disconnects a connected client: MQTT 5 gets a DISCONNECT with {@code reasonCode} and
+     * {@code reasonString}; MQTT 3.1.1 is closed.
+     */
+    public void disconnect(Channel channel, MqttVersion version, byte reasonCode, String reason, String clientId) {
+        events.info("disconnect client={} remote={} reason={} code={}", clientId, channel.remoteAddress(), reason,
+                ReasonCodes.hex(reasonCode));
+        metrics.disconnect(reason);
+        if (!channel.isActive()) {
+            return;
+        }
+        if (version == MqttVersion.MQTT_5) {
+            MqttProperties properties = new MqttProperties();
+            properties.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(),
+                    reason));
+            channel.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode(reasonCode).properties(properties).build())
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** Refuses a CONNECT with a CONNACK carrying {@code code}, then closes. */
+    public void refuseConnect(Channel channel, MqttConnectReturnCode code, String reason, String clientId) {
+        events.info("connect refused client={} remote={} reason={} code={}", clientId, channel.remoteAddress(), reason,
+                code);
+        metrics.disconnect(reason);
+        if (!channel.isActive()) {
+            return;
+        }
+        MqttConnAckMessage connAck = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+        channel.writeAndFlush(connAck).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Closes without a packet: before CONNECT, or where the protocol allows no answer. */
+    public void close(Channel channel, String reason, String clientId) {
+        events.info("close client={} remote={} reason={}", clientId, channel.remoteAddress(), reason);
+        metrics.disconnect(reason);
+        channel.close();
+    }
+}

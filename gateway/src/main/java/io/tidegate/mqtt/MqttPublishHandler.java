@@ -1,0 +1,182 @@
+package io.tidegate.mqtt;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tidegate.mqtt.topic.TopicProblem;
+import io.tidegate.mqtt.topic.Topics;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes PUBLISH (and PUBREL) from a device: validates and authorizes the topic, suppresses QoS 2
+ * duplicates, enforces the Receive Maximum, and copies the message into the ring. The ring never
+ * blocks this event loop: when it is full the message waits here, the socket stops being read,
+ * and a timer retries until the ring has room. One instance per channel.
+ */
+final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
+
+    private static final long RETRY_MICROS = 500;
+
+    private final MqttServerContext server;
+    /** Accepted messages the ring had no room for yet, in arrival order; each retained. */
+    private final ArrayDeque<MqttPublishMessage> waiting = new ArrayDeque<>();
+    private ScheduledFuture<?> retry;
+
+    MqttPublishHandler(MqttServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MqttPublishMessage publish) {
+            try {
+                onPublish(ctx, publish);
+            } finally {
+                publish.release();
+            }
+        } else if (msg instanceof MqttMessage m && m.fixedHeader().messageType() == MqttMessageType.PUBREL) {
+            onPubRel(ctx, m);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        String topic = publish.variableHeader().topicName();
+        int qos = publish.fixedHeader().qosLevel().value();
+        int packetId = publish.variableHeader().packetId();
+        boolean v5 = session.version() == MqttVersion.MQTT_5;
+
+        TopicProblem problem = Topics.validateTopicName(topic);
+        if (problem == null && topic.indexOf('\uFFFD') >= 0) {
+            // The codec decodes ill-formed UTF-8 to U+FFFD instead of failing [MQTT-1.5.3-1].
+            problem = TopicProblem.UNPAIRED_SURROGATE;
+        }
+        if (problem != null) {
+            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.TOPIC_NAME_INVALID,
+                    "topic_name_invalid", session.clientId());
+            return;
+        }
+        if (v5 && publish.fixedHeader().isRetain()) {
+            // CONNACK announced Retain Available = 0 [MQTT-3.3.1-15].
+            server.disconnector().disconnect(ctx.channel(), session.version(), (byte) 0x9A, "retain_not_supported",
+                    session.clientId());
+            return;
+        }
+        if (!session.policy().mayPublish(topic)) {
+            refuseUnauthorized(ctx, session, qos, packetId, topic);
+            return;
+        }
+        if (qos == 2) {
+            Boolean stored = session.qos2State(packetId);
+            if (stored != null) {
+                // A duplicate of a QoS 2 message in progress: never store it twice.
+                if (stored) {
+                    ctx.writeAndFlush(session.reply(MqttMessageType.PUBREC, packetId, ReasonCodes.SUCCESS));
+                }
+                return;
+            }
+        }
+        if (qos > 0 && !session.acquireInbound(v5 ? server.config().receiveMaximum() : Integer.MAX_VALUE)) {
+            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
+                    "receive_maximum_exceeded", session.clientId());
+            return;
+        }
+        if (qos == 2) {
+            session.qos2Received(packetId);
+        }
+        server.metrics().messageIn(qos, publish.payload().readableBytes());
+        if (!waiting.isEmpty() || !ingest(session, publish)) {
+            waiting.add(publish.retain());
+            pause(ctx);
+        }
+    }
+
+    private void refuseUnauthorized(ChannelHandlerContext ctx, MqttSession session, int qos, int packetId,
+                                    String topic) {
+        server.metrics().rejected("publish_not_authorized");
+        if (session.version() != MqttVersion.MQTT_5) {
+            // MQTT 3.1.1 cannot say "not authorized" in a PUBACK: close the connection.
+            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.NOT_AUTHORIZED,
+                    "publish_not_authorized", session.clientId());
+            return;
+        }
+        if (qos == 1) {
+            ctx.writeAndFlush(session.reply(MqttMessageType.PUBACK, packetId, ReasonCodes.NOT_AUTHORIZED));
+        } else if (qos == 2) {
+            ctx.writeAndFlush(session.reply(MqttMessageType.PUBREC, packetId, ReasonCodes.NOT_AUTHORIZED));
+        }
+    }
+
+    private boolean ingest(MqttSession session, MqttPublishMessage publish) {
+        session.publishProperties = session.version() == MqttVersion.MQTT_5
+                ? MessagePropertiesMapper.fromMqtt(publish.variableHeader().properties())
+                : io.tidegate.outbox.MessageProperties.NONE;
+        return server.ring().tryPublish(IngestWriters.PUBLISH, session, publish);
+    }
+
+    /** Stops reading the socket until the waiting messages are in the ring. */
+    private void pause(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(false);
+        if (retry == null) {
+            retry = ctx.executor().schedule(() -> retryWaiting(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void retryWaiting(ChannelHandlerContext ctx) {
+        retry = null;
+        if (!ctx.channel().isActive()) {
+            releaseWaiting();
+            return;
+        }
+        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        while (!waiting.isEmpty()) {
+            if (!ingest(session, waiting.peek())) {
+                if (!server.ring().isRunning()) {
+                    // Shutting down: the messages were never acknowledged; the client sends them again.
+                    releaseWaiting();
+                    return;
+                }
+                retry = ctx.executor().schedule(() -> retryWaiting(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+                return;
+            }
+            waiting.poll().release();
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void onPubRel(ChannelHandlerContext ctx, MqttMessage pubRel) {
+        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        int packetId = ((MqttMessageIdVariableHeader) pubRel.variableHeader()).messageId();
+        ReferenceCountUtil.release(pubRel);
+        byte reason = session.qos2Released(packetId) || session.version() != MqttVersion.MQTT_5
+                ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        ctx.writeAndFlush(session.reply(MqttMessageType.PUBCOMP, packetId, reason));
+    }
+
+    private void releaseWaiting() {
+        MqttPublishMessage message;
+        while ((message = waiting.poll()) != null) {
+            message.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+        releaseWaiting();
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,307 @@
+package io.tidegate.mqtt;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
+import io.tidegate.outbox.MessageProperties;
+import io.tidegate.pipeline.IngestEvent;
+import io.tidegate.pipeline.PublishOrigin;
+import io.tidegate.security.Identity;
+import io.tidegate.security.TopicPolicy;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connected client. Its protocol state is owned by the channel's event loop; the pipeline's
+ * ack stage hands it acknowledgements and deliveries through {@link #enqueue} and
+ * {@link #handOver()}, which the event loop then writes with one flush per batch.
+ */
+public final class MqttSession implements PublishOrigin {
+
+    static final AttributeKey<MqttSession> KEY = AttributeKey.valueOf("tidegate.session");
+
+    /** Deliveries waiting for the client's receive window, beyond which they are dropped and counted. */
+    static final int MAX_WAITING_DELIVERIES = 10_000;
+
+    private final Channel channel;
+    private final String clientId;
+    private final MqttVersion version;
+    private final Identity identity;
+    private final TopicPolicy policy;
+    private final int clientReceiveMaximum;
+    private final MqttMetrics metrics;
+    private final MqttDisconnector disconnector;
+    private final Will will;
+
+    // Handed over from the ack stage thread to the event loop.
+    private final Queue<Object> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Ack stage thread only: already in this batch's list of sessions to hand over. */
+    boolean touchedInBatch;
+
+    // Event loop only.
+    /** QoS 2 packet ids received and not yet released: true once stored and PUBREC sent. */
+    private final Map<Integer, Boolean> inboundQos2 = new HashMap<>();
+    private int inboundInFlight;
+    private final Map<Integer, Delivery> outboundInFlight = new HashMap<>();
+    private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+    private int nextPacketId = 1;
+    private boolean willCancelled;
+    /** Properties of the PUBLISH being written into the ring (saves a parameter on the hot path). */
+    MessageProperties publishProperties = MessageProperties.NONE;
+
+    private volatile boolean closed;
+
+    MqttSession(Channel channel, String clientId, MqttVersion version, Identity identity, TopicPolicy policy,
+                int clientReceiveMaximum, Will will, MqttMetrics metrics, MqttDisconnector disconnector) {
+        this.channel = channel;
+        this.clientId = clientId;
+        this.version = version;
+        this.identity = identity;
+        this.policy = policy;
+        this.clientReceiveMaximum = clientReceiveMaximum;
+        this.will = will;
+        this.metrics = metrics;
+        this.disconnector = disconnector;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public MqttVersion version() {
+        return version;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public TopicPolicy policy() {
+        return policy;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    // ---- inbound flow control and QoS 2 state (event loop) ----
+
+    /** Counts a QoS 1/2 PUBLISH in flight; false when the client exceeded the Receive Maximum. */
+    boolean acquireInbound(int receiveMaximum) {
+        if (inboundInFlight >= receiveMaximum) {
+            return false;
+        }
+        inboundInFlight++;
+        return true;
+    }
+
+    /** QoS 2: whether {@code packetId} is already received and not yet released (a duplicate). */
+    Boolean qos2State(int packetId) {
+        return inboundQos2.get(packetId);
+    }
+
+    void qos2Received(int packetId) {
+        inboundQos2.put(packetId, Boolean.FALSE);
+    }
+
+    /** PUBREL: forgets the packet id; false when it was unknown. */
+    boolean qos2Released(int packetId) {
+        return inboundQos2.remove(packetId) != null;
+    }
+
+    // ---- will ----
+
+    Will willToPublish() {
+        return willCancelled ? null : will;
+    }
+
+    void cancelWill() {
+        willCancelled = true;
+    }
+
+    // ---- hand-over from the ack stage (ack stage thread) ----
+
+    @Override
+    public void onStored(IngestEvent event) {
+        if (event.qos() > 0) {
+            enqueue(new StoredAck(event.packetId(), event.qos(), event.stored()));
+        }
+    }
+
+    void enqueue(Object item) {
+        if (!closed) {
+            outbound.add(item);
+        }
+    }
+
+    /** Asks the event loop to write what was enqueued; at most one drain is pending at a time. */
+    void handOver() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drain);
+        }
+    }
+
+    // ---- event loop: writing ----
+
+    private void drain() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (closed || !channel.isActive()) {
+                continue;
+            }
+            if (item instanceof StoredAck ack) {
+                wrote |= writeAck(ack);
+            } else if (item instanceof Delivery delivery) {
+                wrote |= deliver(delivery);
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private boolean writeAck(StoredAck ack) {
+        inboundInFlight--;
+        if (!ack.stored()) {
+            return refuseUnstored(ack);
+        }
+        if (ack.qos() == 1) {
+            channel.write(reply(MqttMessageType.PUBACK, ack.packetId(), ReasonCodes.SUCCESS));
+        } else {
+            inboundQos2.put(ack.packetId(), Boolean.TRUE);
+            channel.write(reply(MqttMessageType.PUBREC, ack.packetId(), ReasonCodes.SUCCESS));
+        }
+        return true;
+    }
+
+    /** The outbox could not take the message: never acknowledge it as received. */
+    private boolean refuseUnstored(StoredAck ack) {
+        if (version != MqttVersion.MQTT_5) {
+            // MQTT 3.1.1 has no negative acknowledgement: close, so the client sends it again.
+            disconnector.close(channel, "store_failed", clientId);
+            return false;
+        }
+        if (ack.qos() == 2) {
+            inboundQos2.remove(ack.packetId());
+        }
+        metrics.rejected("store_failed");
+        MqttMessageType type = ack.qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
+        channel.write(reply(type, ack.packetId(), ReasonCodes.UNSPECIFIED_ERROR));
+        return true;
+    }
+
+    private boolean deliver(Delivery delivery) {
+        if (delivery.qos() == 0) {
+            if (!channel.isWritable()) {
+                metrics.dropped("slow_subscriber");
+                return false;
+            }
+            channel.write(delivery.publish().toMessage(0, 0, version));
+            metrics.delivered();
+            return true;
+        }
+        if (outboundInFlight.size() >= clientReceiveMaximum) {
+            if (waiting.size() >= MAX_WAITING_DELIVERIES) {
+                metrics.dropped("subscriber_queue_full");
+                return false;
+            }
+            waiting.add(delivery);
+            return false;
+        }
+        int packetId = nextPacketId();
+        outboundInFlight.put(packetId, delivery);
+        channel.write(delivery.publish().toMessage(delivery.qos(), packetId, version));
+        metrics.delivered();
+        return true;
+    }
+
+    private int nextPacketId() {
+        do {
+            int id = nextPacketId;
+            nextPacketId = id == 0xFFFF ? 1 : id + 1;
+            if (!outboundInFlight.containsKey(id)) {
+                return id;
+            }
+        } while (true);
+    }
+
+    // ---- event loop: the client's acknowledgements of our deliveries ----
+
+    /** PUBACK (QoS 1) or PUBCOMP (QoS 2) from the client: the delivery is complete. */
+    void deliveryCompleted(int packetId) {
+        if (outboundInFlight.remove(packetId) != null) {
+            sendWaiting();
+        }
+    }
+
+    /** PUBREC from the client: answer PUBREL. */
+    void deliveryReceived(int packetId) {
+        byte reason = outboundInFlight.containsKey(packetId) ? ReasonCodes.SUCCESS
+                : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        channel.writeAndFlush(reply(MqttMessageType.PUBREL, packetId, reason));
+    }
+
+    private void sendWaiting() {
+        boolean wrote = false;
+        while (!waiting.isEmpty() && outboundInFlight.size() < clientReceiveMaximum) {
+            wrote |= deliver(waiting.poll());
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    /** A PUBACK/PUBREC/PUBREL/PUBCOMP; reason codes and the QoS 1 fixed-header flag as the version needs. */
+    MqttMessage reply(MqttMessageType type, int packetId, byte reasonCode) {
+        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+        MqttFixedHeader header = new MqttFixedHeader(type, false, qos, false, 0);
+        if (version == MqttVersion.MQTT_5) {
+            return new MqttMessage(header,
+                    new MqttPubReplyMessageVariableHeader(packetId, reasonCode, MqttProperties.NO_PROPERTIES));
+        }
+        return new MqttMessage(header, MqttMessageIdVariableHeader.from(packetId));
+    }
+
+    /** Releases what the session still holds when its connection is gone. */
+    void discardPending() {
+        outbound.clear();
+        waiting.clear();
+        outboundInFlight.clear();
+    }
+
+    @Override
+    public String toString() {
+        return clientId;
+    }
+
+    /** The outcome of storing one QoS 1/2 PUBLISH, for its acknowledgement. */
+    record StoredAck(int packetId, int qos, boolean stored) {
+    }
+
+    /** One message for this subscriber at the QoS it gets. */
+    record Delivery(OutboundPublish publish, int qos) {
+    }
+}

@@ -1,0 +1,98 @@
+package io.tidegate.mqtt;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tidegate.mqtt.topic.Topics;
+
+import java.util.List;
+
+/**
+ * SUBSCRIBE and UNSUBSCRIBE: validates and authorizes each filter and answers with one code per
+ * filter (granted QoS, or 0x80 in MQTT 3.1.1 and the specific reason in MQTT 5). Stateless.
+ */
+@ChannelHandler.Sharable
+final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage> {
+
+    private static final int V3_FAILURE = 0x80;
+    private static final int NO_SUBSCRIPTION_EXISTED = 0x11;
+
+    private final MqttServerContext server;
+
+    MqttSubscribeHandler(MqttServerContext server) {
+        super(MqttMessage.class, false);
+        this.server = server;
+    }
+
+    @Override
+    public boolean acceptInboundMessage(Object msg) {
+        return msg instanceof MqttSubscribeMessage || msg instanceof MqttUnsubscribeMessage;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        if (msg instanceof MqttSubscribeMessage subscribe) {
+            ctx.writeAndFlush(subscribe(session, subscribe));
+        } else if (msg instanceof MqttUnsubscribeMessage unsubscribe) {
+            ctx.writeAndFlush(unsubscribe(session, unsubscribe));
+        }
+    }
+
+    private MqttSubAckMessage subscribe(MqttSession session, MqttSubscribeMessage subscribe) {
+        List<MqttTopicSubscription> requests = subscribe.payload().topicSubscriptions();
+        int[] codes = new int[requests.size()];
+        boolean v5 = session.version() == MqttVersion.MQTT_5;
+        for (int i = 0; i < codes.length; i++) {
+            MqttTopicSubscription request = requests.get(i);
+            String filter = request.topicFilter();
+            int qos = request.qualityOfService().value();
+            if (Topics.isShared(filter)) {
+                codes[i] = v5 ? ReasonCodes.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED & 0xFF : V3_FAILURE;
+                server.metrics().rejected("shared_subscription");
+            } else if (Topics.validateTopicFilter(filter) != null) {
+                codes[i] = v5 ? ReasonCodes.TOPIC_FILTER_INVALID & 0xFF : V3_FAILURE;
+                server.metrics().rejected("topic_filter_invalid");
+            } else if (!session.policy().maySubscribe(filter)) {
+                codes[i] = v5 ? ReasonCodes.NOT_AUTHORIZED & 0xFF : V3_FAILURE;
+                server.metrics().rejected("subscribe_not_authorized");
+            } else {
+                server.subscriptions().subscribe(filter, session, qos);
+                codes[i] = qos;
+            }
+        }
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+        return new MqttSubAckMessage(header, new MqttMessageIdAndPropertiesVariableHeader(
+                subscribe.idAndPropertiesVariableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes));
+    }
+
+    private MqttUnsubAckMessage unsubscribe(MqttSession session, MqttUnsubscribeMessage unsubscribe) {
+        List<String> filters = unsubscribe.payload().topics();
+        short[] codes = new short[filters.size()];
+        for (int i = 0; i < codes.length; i++) {
+            boolean existed = server.subscriptions().unsubscribe(filters.get(i), session);
+            codes[i] = (short) (existed ? 0 : NO_SUBSCRIPTION_EXISTED);
+        }
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+        MqttMessageIdAndPropertiesVariableHeader variable = new MqttMessageIdAndPropertiesVariableHeader(
+                unsubscribe.idAndPropertiesVariableHeader().messageId(), MqttProperties.NO_PROPERTIES);
+        return session.version() == MqttVersion.MQTT_5
+                ? new MqttUnsubAckMessage(header, variable, new MqttUnsubAckPayload(codes))
+                : new MqttUnsubAckMessage(header, variable, null);
+    }
+}

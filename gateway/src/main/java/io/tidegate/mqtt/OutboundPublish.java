@@ -1,0 +1,59 @@
+package io.tidegate.mqtt;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tidegate.outbox.MessageProperties;
+
+import java.util.Map;
+
+/**
+ * A stored message on its way to local subscribers: one immutable copy shared by all of them.
+ * Each subscriber's PUBLISH wraps the same bytes in its own buffer.
+ */
+record OutboundPublish(String topic, byte[] payload, MessageProperties properties) {
+
+    MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version) {
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(qos), false, 0);
+        MqttProperties props = version == MqttVersion.MQTT_5 ? toMqttProperties(properties)
+                : MqttProperties.NO_PROPERTIES;
+        MqttPublishVariableHeader variable = new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props);
+        return new MqttPublishMessage(header, variable, Unpooled.wrappedBuffer(payload));
+    }
+
+    private static MqttProperties toMqttProperties(MessageProperties p) {
+        if (p.isEmpty()) {
+            return MqttProperties.NO_PROPERTIES;
+        }
+        MqttProperties props = new MqttProperties();
+        if (p.payloadFormatUtf8()) {
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), 1));
+        }
+        if (p.messageExpirySeconds() != null) {
+            props.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(),
+                    (int) Math.min(Integer.MAX_VALUE, p.messageExpirySeconds())));
+        }
+        if (p.contentType() != null) {
+            props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.CONTENT_TYPE.value(),
+                    p.contentType()));
+        }
+        if (p.responseTopic() != null) {
+            props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.RESPONSE_TOPIC.value(),
+                    p.responseTopic()));
+        }
+        if (p.correlationData() != null) {
+            props.add(new MqttProperties.BinaryProperty(MqttProperties.MqttPropertyType.CORRELATION_DATA.value(),
+                    p.correlationData()));
+        }
+        for (Map.Entry<String, String> user : p.userProperties()) {
+            props.add(new MqttProperties.UserProperty(user.getKey(), user.getValue()));
+        }
+        return props;
+    }
+}

@@ -1,0 +1,191 @@
+package io.tidegate.outbox;
+
+import io.tidegate.config.OutboxConfig;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The durable queue of one destination: a Chronicle Queue under {@code <dataDir>/outbox/<name>},
+ * rolled by time. Appended by the pipeline, read by the destination's forwarder, which stores its
+ * committed position in the queue's own metadata so it survives restarts.
+ */
+public final class Outbox implements AutoCloseable {
+
+    /** Position value meaning "nothing committed yet". */
+    public static final long NO_POSITION = Long.MIN_VALUE;
+
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    private static final String POSITION_KEY_PREFIX = "tidegate.committed.";
+    private static final String QUEUE_FILE_SUFFIX = ".cq4";
+
+    private final String name;
+    private final Path directory;
+    private final SingleChronicleQueue queue;
+    private final OutboxStats stats = new OutboxStats();
+    private final DateTimeFormatter cycleFileFormat;
+    /** Files of cycles below this were deleted already; saves listing the directory on every commit. */
+    private volatile int deletedBelowCycle = Integer.MIN_VALUE;
+
+    private Outbox(String name, Path directory, SingleChronicleQueue queue) {
+        this.name = name;
+        this.directory = directory;
+        this.queue = queue;
+        this.cycleFileFormat = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
+    }
+
+    /** Opens (creating if needed) the outbox of {@code name} in {@code directory}. */
+    public static Outbox open(String name, Path directory, OutboxConfig.RollCycle rollCycle) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create outbox directory " + directory, e);
+        }
+        SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory)
+                .rollCycle(toChronicle(rollCycle))
+                .build();
+        return new Outbox(name, directory, queue);
+    }
+
+    /** Opens an existing outbox read-only (CLI inspection), reading its roll cycle from disk. */
+    public static Outbox openExisting(String name, Path directory) {
+        SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory).readOnly(true).build();
+        return new Outbox(name, directory, queue);
+    }
+
+    static RollCycle toChronicle(OutboxConfig.RollCycle rollCycle) {
+        return switch (rollCycle) {
+            case FIVE_MINUTELY -> RollCycles.FIVE_MINUTELY;
+            case TEN_MINUTELY -> RollCycles.TEN_MINUTELY;
+            case HALF_HOURLY -> RollCycles.HALF_HOURLY;
+            case HOURLY -> RollCycles.FAST_HOURLY;
+            case DAILY -> RollCycles.FAST_DAILY;
+        };
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public OutboxStats stats() {
+        return stats;
+    }
+
+    /** A new appender for the calling thread. */
+    public OutboxAppender newAppender() {
+        return new OutboxAppender(queue.createAppender(), stats);
+    }
+
+    /**
+     * Opens the reader called {@code readerName} at its committed position and seeds the backlog
+     * counters from what lies beyond it. One reader per outbox for now: the destination's forwarder.
+     */
+    public OutboxReader openReader(String readerName) {
+        long committed = storedPosition(readerName);
+        OutboxReader reader = new OutboxReader(this, readerName, queue.createTailer(), stats, committed);
+        reader.seedBacklog();
+        return reader;
+    }
+
+    /** A reader just past {@code position} (from the start for {@link #NO_POSITION}) that never commits. */
+    public OutboxReader openBrowserAt(long position) {
+        return new OutboxReader(this, null, queue.createTailer(), new OutboxStats(), position);
+    }
+
+    public long storedPosition(String readerName) {
+        long value = queue.tableStoreGet(POSITION_KEY_PREFIX + readerName);
+        return value == Long.MIN_VALUE ? NO_POSITION : value;
+    }
+
+    void storePosition(String readerName, long index) {
+        if (readerName != null) {
+            queue.tableStorePut(POSITION_KEY_PREFIX + readerName, index);
+        }
+    }
+
+    /** Index of the last entry appended, or {@link #NO_POSITION} for an empty outbox. */
+    public long lastIndex() {
+        long last = queue.lastIndex();
+        return last < 0 ? NO_POSITION : last;
+    }
+
+    /** Counts the entries after {@code position} (all of them for {@link #NO_POSITION}). */
+    public long countAfter(long position) {
+        long last = queue.lastIndex();
+        if (last < 0) {
+            return 0;
+        }
+        if (position == NO_POSITION || position < queue.firstIndex()) {
+            return queue.countExcerpts(queue.firstIndex(), last) + 1;
+        }
+        return position >= last ? 0 : queue.countExcerpts(position, last);
+    }
+
+    /** Bytes of queue files on disk (allocated blocks, not the sparse logical size). */
+    public long diskBytes() {
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + QUEUE_FILE_SUFFIX)) {
+            for (Path file : files) {
+                total += Files.size(file);
+            }
+        } catch (IOException e) {
+            log.debug("cannot size outbox {}", name, e);
+        }
+        return total;
+    }
+
+    /**
+     * Deletes the queue files of cycles before the one holding {@code committedIndex}: every reader
+     * is past them. The appender only ever writes the current cycle, which is never older.
+     */
+    void deletePassedFiles(long committedIndex) {
+        int committedCycle = queue.rollCycle().toCycle(committedIndex);
+        if (committedCycle <= deletedBelowCycle) {
+            return;
+        }
+        String keepFrom = cycleFileName(committedCycle);
+        boolean deleted = false;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + QUEUE_FILE_SUFFIX)) {
+            for (Path file : files) {
+                if (file.getFileName().toString().compareTo(keepFrom) < 0) {
+                    Files.deleteIfExists(file);
+                    deleted = true;
+                    log.debug("outbox {}: deleted passed file {}", name, file.getFileName());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("outbox {}: cannot delete passed files: {}", name, e.toString());
+            return;
+        }
+        if (deleted) {
+            queue.refreshDirectoryListing();
+        }
+        deletedBelowCycle = committedCycle;
+    }
+
+    private String cycleFileName(int cycle) {
+        long millis = (long) cycle * queue.rollCycle().lengthInMillis() + queue.epoch();
+        return cycleFileFormat.format(Instant.ofEpochMilli(millis)) + QUEUE_FILE_SUFFIX;
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

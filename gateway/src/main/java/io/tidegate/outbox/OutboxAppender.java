@@ -1,0 +1,50 @@
+package io.tidegate.outbox;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Appends entries to one outbox. Chronicle appenders are thread-confined: each appending thread
+ * (the pipeline's persist stage) takes its own from {@link Outbox#newAppender()}.
+ */
+public final class OutboxAppender implements AutoCloseable {
+
+    private final ExcerptAppender appender;
+    private final OutboxStats stats;
+
+    OutboxAppender(ExcerptAppender appender, OutboxStats stats) {
+        this.appender = appender;
+        this.stats = stats;
+    }
+
+    /**
+     * Appends one entry. When this returns the entry is in the memory-mapped queue file, so it
+     * survives a crash of this process (not, without an fsync policy, a power loss).
+     *
+     * @return the entry's queue index
+     */
+    public long append(long idMsb, long idLsb, long ingestTimeMillis, String clientId, String topic, int qos,
+                       boolean retain, MessageProperties props, byte[] payload, int payloadLength) {
+        long size;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> bytes = dc.wire().bytes();
+            long start = bytes.writePosition();
+            try {
+                OutboxEntryCodec.write(bytes, idMsb, idLsb, ingestTimeMillis, clientId, topic, qos, retain, props,
+                        payload, payloadLength);
+            } catch (RuntimeException e) {
+                dc.rollbackOnClose();
+                throw e;
+            }
+            size = bytes.writePosition() - start;
+        }
+        stats.appended(size);
+        return appender.lastIndexAppended();
+    }
+
+    @Override
+    public void close() {
+        appender.close();
+    }
+}

@@ -1,0 +1,111 @@
+package io.tidegate.outbox;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads one outbox from its committed position. The position moves only by {@link #commit}, which
+ * a forwarder calls after the destination accepted everything up to that entry; after a restart
+ * reading resumes just past the last committed entry. Thread-confined to its forwarder.
+ */
+public final class OutboxReader implements AutoCloseable {
+
+    private final Outbox outbox;
+    private final String name;
+    private final ExcerptTailer tailer;
+    private final OutboxStats stats;
+    private long committedIndex;
+    /** True until the first entry past the committed position is read: that one is the oldest. */
+    private boolean unread = true;
+
+    OutboxReader(Outbox outbox, String name, ExcerptTailer tailer, OutboxStats stats, long committedIndex) {
+        this.outbox = outbox;
+        this.name = name;
+        this.tailer = tailer;
+        this.stats = stats;
+        this.committedIndex = committedIndex;
+        rewind();
+    }
+
+    /** Next entry past what was read, or {@code null} when the reader is at the end. */
+    public OutboxEntry next() {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            OutboxEntry entry = OutboxEntryCodec.read(bytes, dc.index());
+            if (unread) {
+                stats.oldestIngestMillis(entry.ingestTimeMillis());
+                unread = false;
+            }
+            return entry;
+        }
+    }
+
+    /**
+     * Marks everything up to and including {@code index} as delivered: persists the position and
+     * deletes queue files that every reader has passed.
+     *
+     * @param entries how many entries this commit covers
+     * @param bytes   their encoded size ({@link OutboxEntry#encodedBytes()} summed)
+     */
+    public void commit(long index, long entries, long bytes) {
+        outbox.storePosition(name, index);
+        committedIndex = index;
+        stats.committed(entries, bytes);
+        unread = true;
+        outbox.deletePassedFiles(index);
+    }
+
+    /** Goes back to just after the committed position, forgetting what was read since. */
+    public void rewind() {
+        unread = true;
+        if (committedIndex == Outbox.NO_POSITION) {
+            tailer.toStart();
+            return;
+        }
+        if (tailer.moveToIndex(committedIndex)) {
+            // Skip the committed entry itself: the position names the last entry delivered.
+            try (DocumentContext skipped = tailer.readingDocument()) {
+                assert !skipped.isPresent() || skipped.index() == committedIndex;
+            }
+        } else {
+            // The committed entry's file is gone (deleted once passed): everything left is newer.
+            tailer.toStart();
+        }
+    }
+
+    public long committedIndex() {
+        return committedIndex;
+    }
+
+    /** Seeds the backlog counters with what lies past the committed position (once, at open). */
+    void seedBacklog() {
+        long entries = 0;
+        long bytes = 0;
+        long oldest = -1;
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    break;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                bytes += b.readRemaining();
+                if (oldest < 0) {
+                    oldest = OutboxEntryCodec.readIngestTime(b);
+                }
+                entries++;
+            }
+        }
+        rewind();
+        stats.seeded(entries, bytes);
+        stats.oldestIngestMillis(oldest);
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

@@ -1,0 +1,71 @@
+package io.tidegate.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import io.tidegate.outbox.Outbox;
+import io.tidegate.outbox.OutboxAppender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Stage 2: appends the message to the outbox of each destination the route stage chose. Appenders
+ * are thread-confined, so they are created and closed on this stage's thread.
+ */
+final class PersistStage implements EventHandler<IngestEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(PersistStage.class);
+
+    private final List<Outbox> outboxes;
+    private final PipelineMetrics metrics;
+    private OutboxAppender[] appenders;
+    private long lastFailureLogNanos;
+
+    PersistStage(List<Outbox> outboxes, PipelineMetrics metrics) {
+        this.outboxes = outboxes;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onStart() {
+        appenders = new OutboxAppender[outboxes.size()];
+        for (int i = 0; i < appenders.length; i++) {
+            appenders[i] = outboxes.get(i).newAppender();
+        }
+    }
+
+    @Override
+    public void onShutdown() {
+        if (appenders != null) {
+            for (OutboxAppender appender : appenders) {
+                appender.close();
+            }
+        }
+    }
+
+    @Override
+    public void onEvent(IngestEvent e, long sequence, boolean endOfBatch) {
+        try {
+            for (int i = 0; i < e.destinationCount; i++) {
+                appenders[e.destinations[i]].append(e.idMsb, e.idLsb, e.ingestTimeMillis, e.clientId, e.topic, e.qos,
+                        e.retain, e.properties, e.payload, e.payloadLength);
+            }
+            e.stored = true;
+            metrics.stored(e.destinationCount);
+        } catch (RuntimeException ex) {
+            // Never acknowledge what is not stored: the ack stage answers with an error instead.
+            e.stored = false;
+            e.failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            metrics.storeFailed();
+            logFailure(ex);
+        }
+    }
+
+    private void logFailure(RuntimeException ex) {
+        long now = System.nanoTime();
+        if (now - lastFailureLogNanos > 10_000_000_000L) {
+            lastFailureLogNanos = now;
+            log.error("cannot append to the outbox; publishers get an error instead of an acknowledgement", ex);
+        }
+    }
+}

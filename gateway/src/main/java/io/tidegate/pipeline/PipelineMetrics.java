@@ -1,0 +1,50 @@
+package io.tidegate.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Meters of the ingest ring. */
+final class PipelineMetrics {
+
+    private final Counter stored;
+    private final Counter storeFailures;
+    private final Counter ringFull;
+    private final Timer storeLatency;
+
+    PipelineMetrics(MeterRegistry registry) {
+        stored = Counter.builder("tidegate.outbox.appended").description("Entries appended to outboxes")
+                .register(registry);
+        storeFailures = Counter.builder("tidegate.outbox.append.failures")
+                .description("Messages that could not be stored and were refused to the publisher")
+                .register(registry);
+        ringFull = Counter.builder("tidegate.ring.full")
+                .description("Publishes that found the ring full; the device's socket was paused")
+                .register(registry);
+        storeLatency = Timer.builder("tidegate.puback.latency")
+                .description("From a PUBLISH decoded to its acknowledgement queued (message stored)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    void stored(int entries) {
+        stored.increment(entries);
+    }
+
+    void storeFailed() {
+        storeFailures.increment();
+    }
+
+    void ringFull() {
+        ringFull.increment();
+    }
+
+    void recordStoreLatency(long nanos) {
+        storeLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}
