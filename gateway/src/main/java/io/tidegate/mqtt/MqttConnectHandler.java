@@ -87,6 +87,19 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         MqttVersion version = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
         boolean v5 = version == MqttVersion.MQTT_5;
 
+        if (!willFlagsValid(header)) {
+            // [MQTT-3.1.2-11], [MQTT-3.1.2-13..15] (3.1.1), [MQTT-3.1.2-12] (5.0); netty does not check them.
+            refuseMalformed(channel, v5, "will_flags_invalid", payload.clientIdentifier());
+            return;
+        }
+        int clientReceiveMaximum = v5 ? clientReceiveMaximum(header.properties()) : 65_535;
+        int clientMaximumPacketSize = v5 ? clientMaximumPacketSize(header.properties()) : Integer.MAX_VALUE;
+        if (clientReceiveMaximum == 0 || clientMaximumPacketSize == 0) {
+            // MQTT 5.0 3.1.2.11.3 and 3.1.2.11.4: a value of 0 is a Protocol Error.
+            server.disconnector().refuseConnect(channel, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR,
+                    "connect_property_zero", payload.clientIdentifier());
+            return;
+        }
         if (v5 && header.properties().getProperty(MqttProperties.MqttPropertyType.AUTHENTICATION_METHOD.value()) != null) {
             server.disconnector().refuseConnect(channel, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
                     "enhanced_auth_not_supported", payload.clientIdentifier());
@@ -100,6 +113,13 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String clientId = payload.clientIdentifier() == null ? "" : payload.clientIdentifier();
+        if (clientId.codePointCount(0, clientId.length()) > server.config().maxClientIdLength()) {
+            // netty's decoder checks the length for MQTT 3.1 only: [MQTT-3.1.3-9] (3.1.1), [MQTT-3.1.3-8] (5.0).
+            server.disconnector().refuseConnect(channel, v5
+                    ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client_id_too_long", clientId);
+            return;
+        }
         boolean assigned = false;
         if (clientId.isEmpty()) {
             if (!v5 && !header.isCleanSession()) {
@@ -123,6 +143,13 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         Will will = null;
         if (header.isWillFlag()) {
             will = will(header, payload);
+            if (v5 && will.retain()) {
+                // [MQTT-3.2.2-13]: CONNACK announces Retain Available = 0.
+                server.disconnector().refuseConnect(channel,
+                        MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, "will_retain_not_supported",
+                        clientId);
+                return;
+            }
             if (Topics.validateTopicName(will.topic()) != null) {
                 server.disconnector().refuseConnect(channel, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID
                         : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will_topic_invalid", clientId);
@@ -138,8 +165,8 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         int keepAlive = effectiveKeepAlive(header.keepAliveTimeSeconds());
         MqttConnAckMessage connAck = connAck(version, clientId, assigned,
                 keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1);
-        session = new MqttSession(channel, clientId, version, identity.get(), policy,
-                v5 ? clientReceiveMaximum(header.properties()) : 65_535, will, server.metrics(), server.disconnector());
+        session = new MqttSession(channel, clientId, version, identity.get(), policy, clientReceiveMaximum,
+                clientMaximumPacketSize, will, server.metrics(), server.disconnector());
         channel.attr(MqttSession.KEY).set(session);
         server.metrics().connected();
         installKeepAlive(ctx, keepAlive);
@@ -209,6 +236,29 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
     private static int clientReceiveMaximum(MqttProperties properties) {
         MqttProperties.MqttProperty<?> p = properties.getProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value());
         return p == null ? 65_535 : (Integer) p.value();
+    }
+
+    /** The largest packet the client accepts [MQTT-3.1.2-24]; a Four Byte Integer, unlimited when absent. */
+    private static int clientMaximumPacketSize(MqttProperties properties) {
+        MqttProperties.MqttProperty<?> p =
+                properties.getProperty(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value());
+        return p == null ? Integer.MAX_VALUE
+                : (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong((Integer) p.value()));
+    }
+
+    /** Will QoS 0..2 with the Will Flag; no Will QoS or Will Retain without it. */
+    private static boolean willFlagsValid(MqttConnectVariableHeader header) {
+        return header.isWillFlag() ? header.willQos() <= 2 : header.willQos() == 0 && !header.isWillRetain();
+    }
+
+    /** MQTT 5 answers a malformed CONNECT with CONNACK 0x81; MQTT 3.1.1 has no code for it and closes. */
+    private void refuseMalformed(Channel channel, boolean v5, String reason, String clientId) {
+        if (v5) {
+            server.disconnector().refuseConnect(channel, MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET,
+                    reason, clientId);
+        } else {
+            server.disconnector().close(channel, reason, clientId);
+        }
     }
 
     private MqttConnAckMessage connAck(MqttVersion version, String clientId, boolean assigned, int serverKeepAlive) {

@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -44,7 +45,7 @@ final class MqttControlHandler extends ChannelInboundHandlerAdapter {
                 case PINGREQ -> ctx.writeAndFlush(PINGRESP);
                 case DISCONNECT -> onDisconnect(ctx, session, message);
                 case PUBACK, PUBCOMP -> session.deliveryCompleted(packetId(message));
-                case PUBREC -> session.deliveryReceived(packetId(message));
+                case PUBREC -> session.deliveryReceived(packetId(message), reasonCode(message));
                 case AUTH -> server.disconnector().disconnect(ctx.channel(), session.version(),
                         ReasonCodes.PROTOCOL_ERROR, "auth_not_supported", session.clientId());
                 default -> server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
@@ -57,6 +58,11 @@ final class MqttControlHandler extends ChannelInboundHandlerAdapter {
 
     private static int packetId(MqttMessage message) {
         return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    /** The reason code of an MQTT 5 PUBACK/PUBREC/PUBCOMP; 0 (success) when absent or in MQTT 3.1.1. */
+    private static byte reasonCode(MqttMessage message) {
+        return message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply ? reply.reasonCode() : 0;
     }
 
     private void onDisconnect(ChannelHandlerContext ctx, MqttSession session, MqttMessage message) {

@@ -61,6 +61,12 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
             // The codec decodes ill-formed UTF-8 to U+FFFD instead of failing [MQTT-1.5.3-1].
             problem = TopicProblem.UNPAIRED_SURROGATE;
         }
+        if (problem == TopicProblem.UNPAIRED_SURROGATE || problem == TopicProblem.NULL_CHARACTER) {
+            // [MQTT-1.5.4-1], [MQTT-1.5.4-2]: ill-formed UTF-8 or U+0000 makes the packet malformed.
+            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.MALFORMED_PACKET,
+                    "topic_malformed", session.clientId());
+            return;
+        }
         if (problem != null) {
             server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.TOPIC_NAME_INVALID,
                     "topic_name_invalid", session.clientId());

@@ -41,6 +41,7 @@ public final class MqttSession implements PublishOrigin {
     private final Identity identity;
     private final TopicPolicy policy;
     private final int clientReceiveMaximum;
+    private final int clientMaximumPacketSize;
     private final MqttMetrics metrics;
     private final MqttDisconnector disconnector;
     private final Will will;
@@ -65,13 +66,15 @@ public final class MqttSession implements PublishOrigin {
     private volatile boolean closed;
 
     MqttSession(Channel channel, String clientId, MqttVersion version, Identity identity, TopicPolicy policy,
-                int clientReceiveMaximum, Will will, MqttMetrics metrics, MqttDisconnector disconnector) {
+                int clientReceiveMaximum, int clientMaximumPacketSize, Will will, MqttMetrics metrics,
+                MqttDisconnector disconnector) {
         this.channel = channel;
         this.clientId = clientId;
         this.version = version;
         this.identity = identity;
         this.policy = policy;
         this.clientReceiveMaximum = clientReceiveMaximum;
+        this.clientMaximumPacketSize = clientMaximumPacketSize;
         this.will = will;
         this.metrics = metrics;
         this.disconnector = disconnector;
@@ -214,6 +217,11 @@ public final class MqttSession implements PublishOrigin {
     }
 
     private boolean deliver(Delivery delivery) {
+        if (delivery.publish().packetSize(delivery.qos(), version) > clientMaximumPacketSize) {
+            // [MQTT-3.1.2-25]: discard it unsent, as if its delivery had completed.
+            metrics.dropped("packet_too_large_for_client");
+            return false;
+        }
         if (delivery.qos() == 0) {
             if (!channel.isWritable()) {
                 metrics.dropped("slow_subscriber");
@@ -257,8 +265,13 @@ public final class MqttSession implements PublishOrigin {
         }
     }
 
-    /** PUBREC from the client: answer PUBREL. */
-    void deliveryReceived(int packetId) {
+    /** PUBREC from the client: answer PUBREL; a refusing PUBREC (0x80 or more) ends the delivery instead. */
+    void deliveryReceived(int packetId, byte reasonCode) {
+        if ((reasonCode & 0x80) != 0) {
+            // [MQTT-4.3.3-4]: no PUBREL; the refusal frees the receive window like a PUBCOMP [MQTT-3.3.4-9].
+            deliveryCompleted(packetId);
+            return;
+        }
         byte reason = outboundInFlight.containsKey(packetId) ? ReasonCodes.SUCCESS
                 : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
         channel.writeAndFlush(reply(MqttMessageType.PUBREL, packetId, reason));

@@ -47,10 +47,24 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
     protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
         MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
         if (msg instanceof MqttSubscribeMessage subscribe) {
-            ctx.writeAndFlush(subscribe(session, subscribe));
+            if (subscribe.payload().topicSubscriptions().isEmpty()) {
+                refuseEmpty(ctx, session, "subscribe_without_filters");
+            } else {
+                ctx.writeAndFlush(subscribe(session, subscribe));
+            }
         } else if (msg instanceof MqttUnsubscribeMessage unsubscribe) {
-            ctx.writeAndFlush(unsubscribe(session, unsubscribe));
+            if (unsubscribe.payload().topics().isEmpty()) {
+                refuseEmpty(ctx, session, "unsubscribe_without_filters");
+            } else {
+                ctx.writeAndFlush(unsubscribe(session, unsubscribe));
+            }
         }
+    }
+
+    /** [MQTT-3.8.3-2] and [MQTT-3.10.3-2]: a (UN)SUBSCRIBE needs at least one topic filter. */
+    private void refuseEmpty(ChannelHandlerContext ctx, MqttSession session, String reason) {
+        server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR, reason,
+                session.clientId());
     }
 
     private MqttSubAckMessage subscribe(MqttSession session, MqttSubscribeMessage subscribe) {

@@ -1,5 +1,6 @@
 package io.tidegate.mqtt;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -24,6 +25,47 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
                 : MqttProperties.NO_PROPERTIES;
         MqttPublishVariableHeader variable = new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props);
         return new MqttPublishMessage(header, variable, Unpooled.wrappedBuffer(payload));
+    }
+
+    /** The size of {@link #toMessage} on the wire, to check against the client's Maximum Packet Size. */
+    int packetSize(int qos, MqttVersion version) {
+        int remaining = 2 + ByteBufUtil.utf8Bytes(topic) + (qos == 0 ? 0 : 2) + payload.length;
+        if (version == MqttVersion.MQTT_5) {
+            int properties = propertiesBytes(properties());
+            remaining += variableByteIntegerBytes(properties) + properties;
+        }
+        return 1 + variableByteIntegerBytes(remaining) + remaining;
+    }
+
+    /** Bytes of what {@link #toMqttProperties} encodes: an identifier byte, then the value, per property. */
+    private static int propertiesBytes(MessageProperties p) {
+        if (p.isEmpty()) {
+            return 0;
+        }
+        int bytes = 0;
+        if (p.payloadFormatUtf8()) {
+            bytes += 1 + 1;
+        }
+        if (p.messageExpirySeconds() != null) {
+            bytes += 1 + 4;
+        }
+        if (p.contentType() != null) {
+            bytes += 1 + 2 + ByteBufUtil.utf8Bytes(p.contentType());
+        }
+        if (p.responseTopic() != null) {
+            bytes += 1 + 2 + ByteBufUtil.utf8Bytes(p.responseTopic());
+        }
+        if (p.correlationData() != null) {
+            bytes += 1 + 2 + p.correlationData().length;
+        }
+        for (Map.Entry<String, String> user : p.userProperties()) {
+            bytes += 1 + 2 + ByteBufUtil.utf8Bytes(user.getKey()) + 2 + ByteBufUtil.utf8Bytes(user.getValue());
+        }
+        return bytes;
+    }
+
+    private static int variableByteIntegerBytes(int value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 
     private static MqttProperties toMqttProperties(MessageProperties p) {
