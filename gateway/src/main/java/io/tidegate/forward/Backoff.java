@@ -19,9 +19,17 @@ public final class Backoff {
 
     /** The next wait; grows until {@link #reset()}. */
     public long nextDelayMs() {
-        long ceiling = Math.min(capMs, baseMs << Math.min(attempt, 30));
+        long ceiling = Math.min(capMs, exponential(attempt));
         attempt++;
         return ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
+    }
+
+    /** {@code base * 2^n}, saturating at {@link Long#MAX_VALUE} instead of overflowing. */
+    private long exponential(int n) {
+        if (baseMs == 0) {
+            return 0;
+        }
+        return n < Long.numberOfLeadingZeros(baseMs) - 1 ? baseMs << n : Long.MAX_VALUE;
     }
 
     public int attempts() {

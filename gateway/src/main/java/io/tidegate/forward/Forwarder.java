@@ -33,7 +33,7 @@ public final class Forwarder implements AutoCloseable {
     private final Destination destination;
     private final BatchConfig batchConfig;
     private final ForwarderMetrics metrics;
-    private final Backoff backoff = new Backoff(100, 30_000);
+    private final Backoff backoff;
     private final List<OutboxEntry> batch = new ArrayList<>();
     private final Thread thread;
 
@@ -46,7 +46,14 @@ public final class Forwarder implements AutoCloseable {
 
     public Forwarder(String name, Outbox outbox, Destination destination, BatchConfig batchConfig,
                      MeterRegistry registry) {
+        this(name, outbox, destination, batchConfig, registry, new Backoff(100, 30_000));
+    }
+
+    /** With the retry backoff given: tests retry in milliseconds. */
+    Forwarder(String name, Outbox outbox, Destination destination, BatchConfig batchConfig, MeterRegistry registry,
+              Backoff backoff) {
         this.name = name;
+        this.backoff = backoff;
         this.outbox = outbox;
         this.destination = destination;
         this.batchConfig = batchConfig;
@@ -97,6 +104,10 @@ public final class Forwarder implements AutoCloseable {
         try {
             reader = outbox.openReader(READER_NAME);
             while (!Thread.currentThread().isInterrupted()) {
+                if (stopping && System.nanoTime() - stopDeadlineNanos >= 0) {
+                    log.info("forwarder {}: stop timeout reached; undelivered entries stay in its outbox", name);
+                    break;
+                }
                 fillBatch();
                 if (batch.isEmpty()) {
                     if (stopping) {
@@ -126,13 +137,21 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Adds entries to the batch until it is full, the linger time ran out, or the outbox is empty. */
+    /**
+     * Adds entries to the batch until it is full, the linger time ran out, or the outbox is empty.
+     * An entry that would take the batch past {@code maxBytes} is left for the next batch; one
+     * larger than {@code maxBytes} on its own goes alone.
+     */
     private void fillBatch() {
         long bytes = 0;
         long firstReadNanos = 0;
         while (batch.size() < batchConfig.maxRecords() && bytes < batchConfig.maxBytes()) {
             OutboxEntry entry = reader.next();
             if (entry != null) {
+                if (!batch.isEmpty() && bytes + entry.payload().length > batchConfig.maxBytes()) {
+                    reader.putBack(entry);
+                    return;
+                }
                 if (batch.isEmpty()) {
                     firstReadNanos = System.nanoTime();
                 }

@@ -1,6 +1,8 @@
 package io.tidegate.outbox;
 
 import io.tidegate.config.OutboxConfig;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -36,6 +38,11 @@ public final class Outbox implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final OutboxStats stats = new OutboxStats();
     private final DateTimeFormatter cycleFileFormat;
+    /**
+     * The last index when the queue was opened: entries up to it are counted into the backlog by the
+     * reader's scan at open, later ones by the appender as they are appended.
+     */
+    private final long lastIndexAtOpen;
     /** Files of cycles below this were deleted already; saves listing the directory on every commit. */
     private volatile int deletedBelowCycle = Integer.MIN_VALUE;
 
@@ -43,18 +50,28 @@ public final class Outbox implements AutoCloseable {
         this.name = name;
         this.directory = directory;
         this.queue = queue;
+        this.lastIndexAtOpen = queue.lastIndex();
         this.cycleFileFormat = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
     }
 
     /** Opens (creating if needed) the outbox of {@code name} in {@code directory}. */
     public static Outbox open(String name, Path directory, OutboxConfig.RollCycle rollCycle) {
+        return open(name, directory, toChronicle(rollCycle), SystemTimeProvider.INSTANCE);
+    }
+
+    /**
+     * Opens with any Chronicle roll cycle and clock; tests use a short cycle and a
+     * {@code SetTimeProvider} to roll files without waiting.
+     */
+    static Outbox open(String name, Path directory, RollCycle rollCycle, TimeProvider timeProvider) {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create outbox directory " + directory, e);
         }
         SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory)
-                .rollCycle(toChronicle(rollCycle))
+                .rollCycle(rollCycle)
+                .timeProvider(timeProvider)
                 .build();
         return new Outbox(name, directory, queue);
     }
@@ -117,6 +134,11 @@ public final class Outbox implements AutoCloseable {
         if (readerName != null) {
             queue.tableStorePut(POSITION_KEY_PREFIX + readerName, index);
         }
+    }
+
+    /** The last index before this process appended anything (negative for an empty queue). */
+    long lastIndexAtOpen() {
+        return lastIndexAtOpen;
     }
 
     /** Index of the last entry appended, or {@link #NO_POSITION} for an empty outbox. */

@@ -45,6 +45,17 @@ public final class OutboxReader implements AutoCloseable {
     }
 
     /**
+     * Makes {@code entry}, the last one {@link #next()} returned, the next one again: for a caller
+     * that found it does not fit the batch it is filling.
+     */
+    public void putBack(OutboxEntry entry) {
+        if (!tailer.moveToIndex(entry.index())) {
+            throw new IllegalStateException("outbox " + outbox.name() + ": entry "
+                    + Long.toHexString(entry.index()) + " cannot be read again");
+        }
+    }
+
+    /**
      * Marks everything up to and including {@code index} as delivered: persists the position and
      * deletes queue files that every reader has passed.
      *
@@ -81,8 +92,12 @@ public final class OutboxReader implements AutoCloseable {
         return committedIndex;
     }
 
-    /** Seeds the backlog counters with what lies past the committed position (once, at open). */
+    /**
+     * Seeds the backlog counters with what lies past the committed position (once, at open). Only
+     * entries that were in the queue when it was opened count: the appender counted every later one.
+     */
     void seedBacklog() {
+        long seedUpTo = outbox.lastIndexAtOpen();
         long entries = 0;
         long bytes = 0;
         long oldest = -1;
@@ -92,10 +107,14 @@ public final class OutboxReader implements AutoCloseable {
                     break;
                 }
                 Bytes<?> b = dc.wire().bytes();
-                bytes += b.readRemaining();
+                long size = b.readRemaining();
                 if (oldest < 0) {
                     oldest = OutboxEntryCodec.readIngestTime(b);
                 }
+                if (dc.index() > seedUpTo) {
+                    break;
+                }
+                bytes += size;
                 entries++;
             }
         }

@@ -2,6 +2,8 @@ package io.tidegate.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * Stage 3: hands each stored message to the MQTT layer (acknowledgement and local delivery), which
  * flushes once per batch, and clears the slot's references so the ring holds no garbage.
@@ -11,9 +13,17 @@ final class AckStage implements EventHandler<IngestEvent> {
     private final StoredMessageListener listener;
     private final PipelineMetrics metrics;
 
-    AckStage(StoredMessageListener listener, PipelineMetrics metrics) {
+    private final CountDownLatch started;
+
+    AckStage(StoredMessageListener listener, PipelineMetrics metrics, CountDownLatch started) {
         this.listener = listener;
         this.metrics = metrics;
+        this.started = started;
+    }
+
+    @Override
+    public void onStart() {
+        started.countDown();
     }
 
     @Override

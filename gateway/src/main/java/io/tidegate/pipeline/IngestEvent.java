@@ -9,8 +9,11 @@ import io.tidegate.outbox.MessageProperties;
  */
 public final class IngestEvent {
 
-    /** Payload arrays up to this size are kept in the slot for reuse; larger ones are let go. */
-    static final int RETAINED_PAYLOAD_CAPACITY = 16 * 1024;
+    /**
+     * Payload arrays up to this size are kept in the slot for reuse; larger ones are let go. Bounds
+     * what an idle ring holds: 16,384 slots × 2 KiB = 32 MiB at most.
+     */
+    static final int RETAINED_PAYLOAD_CAPACITY = 2 * 1024;
 
     // Filled by the producer (the device's event loop).
     PublishOrigin origin;

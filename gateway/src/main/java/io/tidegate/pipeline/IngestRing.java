@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +38,12 @@ public final class IngestRing implements AutoCloseable {
     private static final EventTranslatorThreeArg<IngestEvent, IngestEventWriter, Object, Object> TRANSLATOR =
             IngestRing::translate;
 
+    private final List<Thread> stageThreads = new CopyOnWriteArrayList<>();
+    /**
+     * Counted down by each stage's {@code onStart}. The Disruptor starts its threads asynchronously
+     * and a shutdown only waits for stages that already run, so {@link #start()} waits for all three.
+     */
+    private final CountDownLatch stagesStarted = new CountDownLatch(3);
     private final Disruptor<IngestEvent> disruptor;
     private final RingBuffer<IngestEvent> ring;
     private final PipelineMetrics metrics;
@@ -46,11 +54,11 @@ public final class IngestRing implements AutoCloseable {
         this.metrics = new PipelineMetrics(registry);
         int destinations = outboxes.size();
         this.disruptor = new Disruptor<>(() -> new IngestEvent(destinations), config.ringSize(),
-                stageThreads(), ProducerType.MULTI, waitStrategy(config.waitStrategy()));
+                stageThreadFactory(), ProducerType.MULTI, waitStrategy(config.waitStrategy()));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        disruptor.handleEventsWith(new RouteStage(router))
-                .then(new PersistStage(outboxes, metrics))
-                .then(new AckStage(listener, metrics));
+        disruptor.handleEventsWith(new RouteStage(router, stagesStarted))
+                .then(new PersistStage(outboxes, metrics, stagesStarted))
+                .then(new AckStage(listener, metrics, stagesStarted));
         this.ring = disruptor.getRingBuffer();
         Gauge.builder("tidegate.ring.free.slots", ring, RingBuffer::remainingCapacity)
                 .description("Free slots in the ingest ring").register(registry);
@@ -60,12 +68,20 @@ public final class IngestRing implements AutoCloseable {
 
     public void start() {
         disruptor.start();
+        try {
+            if (!stagesStarted.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("pipeline stages did not start within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the pipeline", e);
+        }
         started = true;
     }
 
     /**
      * Claims a slot and fills it with {@code writer}; returns false, without blocking, when the ring
-     * is full (or not running).
+     * is full (or not running). An exception from {@code writer} is rethrown; its slot is refused.
      */
     public <A, B> boolean tryPublish(IngestEventWriter<A, B> writer, A a, B b) {
         if (!started) {
@@ -102,6 +118,27 @@ public final class IngestRing implements AutoCloseable {
                     ring.getBufferSize() - ring.remainingCapacity());
             disruptor.halt();
         }
+        awaitStageThreads(timeout);
+    }
+
+    /**
+     * Halting only asks the stages to stop; their threads close the outbox appenders on the way out
+     * ({@code onShutdown}), which must finish before anyone closes the outboxes.
+     */
+    private void awaitStageThreads(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : stageThreads) {
+            long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            try {
+                thread.join(leftMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                log.warn("pipeline stage {} did not stop within {}", thread.getName(), timeout);
+            }
+        }
     }
 
     @Override
@@ -109,9 +146,19 @@ public final class IngestRing implements AutoCloseable {
         shutdown(Duration.ofSeconds(10));
     }
 
+    /**
+     * Fills a claimed slot. The Disruptor publishes the slot even when the writer throws, so a
+     * half-written one is marked failed (refused, never stored) before the exception goes on to
+     * the producer.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void translate(IngestEvent event, long sequence, IngestEventWriter writer, Object a, Object b) {
-        writer.write(event, a, b);
+        try {
+            writer.write(event, a, b);
+        } catch (RuntimeException e) {
+            event.failure = "copying the message into the ring failed: " + e;
+            throw e;
+        }
     }
 
     private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategy strategy) {
@@ -122,13 +169,14 @@ public final class IngestRing implements AutoCloseable {
         };
     }
 
-    private static ThreadFactory stageThreads() {
+    private ThreadFactory stageThreadFactory() {
         String[] names = {"tidegate-route", "tidegate-persist", "tidegate-ack"};
         AtomicInteger next = new AtomicInteger();
         return runnable -> {
             int i = next.getAndIncrement();
             Thread thread = new Thread(runnable, i < names.length ? names[i] : "tidegate-stage-" + i);
             thread.setDaemon(true);
+            stageThreads.add(thread);
             return thread;
         };
     }

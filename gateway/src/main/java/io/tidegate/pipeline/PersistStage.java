@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Stage 2: appends the message to the outbox of each destination the route stage chose. Appenders
@@ -21,16 +22,24 @@ final class PersistStage implements EventHandler<IngestEvent> {
     private OutboxAppender[] appenders;
     private long lastFailureLogNanos;
 
-    PersistStage(List<Outbox> outboxes, PipelineMetrics metrics) {
+    private final CountDownLatch started;
+
+    PersistStage(List<Outbox> outboxes, PipelineMetrics metrics, CountDownLatch started) {
         this.outboxes = outboxes;
         this.metrics = metrics;
+        this.started = started;
     }
 
     @Override
     public void onStart() {
-        appenders = new OutboxAppender[outboxes.size()];
-        for (int i = 0; i < appenders.length; i++) {
-            appenders[i] = outboxes.get(i).newAppender();
+        try {
+            OutboxAppender[] opened = new OutboxAppender[outboxes.size()];
+            for (int i = 0; i < opened.length; i++) {
+                opened[i] = outboxes.get(i).newAppender();
+            }
+            appenders = opened;
+        } finally {
+            started.countDown();
         }
     }
 
@@ -45,6 +54,12 @@ final class PersistStage implements EventHandler<IngestEvent> {
 
     @Override
     public void onEvent(IngestEvent e, long sequence, boolean endOfBatch) {
+        if (e.failure != null) {
+            // The route stage failed on it: refused to the publisher like a failed append.
+            e.stored = false;
+            metrics.storeFailed();
+            return;
+        }
         try {
             for (int i = 0; i < e.destinationCount; i++) {
                 appenders[e.destinations[i]].append(e.idMsb, e.idLsb, e.ingestTimeMillis, e.clientId, e.topic, e.qos,

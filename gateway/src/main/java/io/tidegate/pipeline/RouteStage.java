@@ -1,20 +1,50 @@
 package io.tidegate.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
 
 /** Stage 1: gives the message its stable id and chooses its destinations. */
 final class RouteStage implements EventHandler<IngestEvent> {
 
+    private static final Logger log = LoggerFactory.getLogger(RouteStage.class);
+
     private final Router router;
     private final MessageIdGenerator ids = new MessageIdGenerator();
+    private long lastFailureLogNanos;
 
-    RouteStage(Router router) {
+    private final CountDownLatch started;
+
+    RouteStage(Router router, CountDownLatch started) {
         this.router = router;
+        this.started = started;
+    }
+
+    @Override
+    public void onStart() {
+        started.countDown();
     }
 
     @Override
     public void onEvent(IngestEvent event, long sequence, boolean endOfBatch) {
         ids.next(event, event.ingestTimeMillis);
-        event.destinationCount = router.route(event, event.destinations);
+        try {
+            event.destinationCount = router.route(event, event.destinations);
+        } catch (RuntimeException ex) {
+            // Not routed is not "routed nowhere": the persist stage refuses it instead of acknowledging it.
+            event.destinationCount = 0;
+            event.failure = "routing failed: " + ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            logFailure(ex);
+        }
+    }
+
+    private void logFailure(RuntimeException ex) {
+        long now = System.nanoTime();
+        if (now - lastFailureLogNanos > 10_000_000_000L) {
+            lastFailureLogNanos = now;
+            log.error("cannot route a message; publishers get an error instead of an acknowledgement", ex);
+        }
     }
 }

@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * The local file destination: newline-delimited JSON, one message a line (see
  * {@link JsonLineEncoder}), in files named {@code tidegate-<UTC time>.ndjson} rolled by size and
- * age. A batch is forced to disk before {@link #write} returns, so the outbox position moves only
+ * age; the names sort in the order the files were written. A batch is forced to disk before {@link #write} returns, so the outbox position moves only
  * past lines that survive a power loss.
  */
 public final class FileSink implements Destination {
@@ -39,6 +39,8 @@ public final class FileSink implements Destination {
     private Path currentFile;
     private long currentBytes;
     private long openedAtMillis;
+    /** The time in the name of the last file opened; a new name never sorts before it. */
+    private long lastNameMillis = Long.MIN_VALUE;
 
     public FileSink(Path directory, long maxFileBytes, long rollIntervalMillis, Clock clock) throws IOException {
         this.directory = directory;
@@ -76,16 +78,24 @@ public final class FileSink implements Destination {
     private void roll() throws IOException {
         closeCurrent();
         long now = clock.millis();
-        Path file = directory.resolve("tidegate-" + FILE_TIME.format(Instant.ofEpochMilli(now)) + ".ndjson");
-        for (int n = 1; Files.exists(file); n++) {
-            file = directory.resolve("tidegate-" + FILE_TIME.format(Instant.ofEpochMilli(now)) + "-" + n + ".ndjson");
+        // Names sort in write order: when a name is taken (a second roll within one millisecond, or
+        // a restart) the time in it moves on, where a suffix such as "-1" would sort first.
+        long nameMillis = Math.max(now, lastNameMillis + 1);
+        Path file = fileNamed(nameMillis);
+        while (Files.exists(file)) {
+            file = fileNamed(++nameMillis);
         }
         channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        lastNameMillis = nameMillis;
         currentFile = file;
         currentBytes = 0;
         openedAtMillis = now;
         forceDirectory();
         log.debug("file sink writes {}", file);
+    }
+
+    private Path fileNamed(long millis) {
+        return directory.resolve("tidegate-" + FILE_TIME.format(Instant.ofEpochMilli(millis)) + ".ndjson");
     }
 
     /** Makes the new file's directory entry durable too, not only its contents. */

@@ -3,7 +3,6 @@ package io.tidegate.forward.file;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.tidegate.outbox.MessageProperties;
 import io.tidegate.outbox.OutboxEntry;
@@ -12,6 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -21,8 +23,9 @@ import java.util.Map;
 /**
  * One JSON object per message:
  * {@code {"id","ts","clientId","topic","qos","retain"?,"payload"|"payloadBase64","properties"?}}.
- * {@code payload} holds the payload as a JSON value when it is one complete JSON document,
- * otherwise {@code payloadBase64} holds the bytes. {@code ts} is the ingest time in ISO-8601 UTC.
+ * {@code payload} holds the payload as a JSON value when it is one complete JSON document in UTF-8
+ * (line breaks between its tokens become spaces), otherwise {@code payloadBase64} holds the bytes.
+ * {@code ts} is the ingest time in ISO-8601 UTC.
  */
 final class JsonLineEncoder {
 
@@ -30,6 +33,9 @@ final class JsonLineEncoder {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     ByteBuffer encode(List<OutboxEntry> batch) {
         buffer.reset();
@@ -56,9 +62,10 @@ final class JsonLineEncoder {
         if (e.retain()) {
             out.writeBooleanField("retain", true);
         }
-        if (isJsonDocument(e.payload())) {
+        String jsonPayload = jsonText(e.payload());
+        if (jsonPayload != null) {
             out.writeFieldName("payload");
-            writeJsonPayload(out, e.payload());
+            out.writeRawValue(onOneLine(jsonPayload));
         } else {
             out.writeStringField("payloadBase64", Base64.getEncoder().encodeToString(e.payload()));
         }
@@ -69,27 +76,14 @@ final class JsonLineEncoder {
     }
 
     /**
-     * Embeds the payload as it is (exact numbers and spacing) unless it spans lines, which would
-     * break the one-message-a-line format: then it is re-written compactly.
+     * JSON does not allow line breaks inside strings, so elsewhere they are only whitespace: turned
+     * into spaces they keep the value exactly (numbers and all) on one line.
      */
-    private void writeJsonPayload(JsonGenerator out, byte[] payload) throws IOException {
-        if (!containsLineBreak(payload)) {
-            out.writeRawValue(new String(payload, StandardCharsets.UTF_8));
-            return;
+    private static String onOneLine(String json) {
+        if (json.indexOf('\n') < 0 && json.indexOf('\r') < 0) {
+            return json;
         }
-        try (JsonParser parser = json.createParser(payload)) {
-            parser.nextToken();
-            out.copyCurrentStructure(parser);
-        }
-    }
-
-    private static boolean containsLineBreak(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == '\n' || b == '\r') {
-                return true;
-            }
-        }
-        return false;
+        return json.replace('\r', ' ').replace('\n', ' ');
     }
 
     private void writeProperties(JsonGenerator out, MessageProperties p) throws IOException {
@@ -123,20 +117,33 @@ final class JsonLineEncoder {
         out.writeEndObject();
     }
 
-    /** True when the bytes are exactly one JSON value (objects, arrays, strings, numbers, literals). */
-    boolean isJsonDocument(byte[] payload) {
+    /**
+     * The payload as text when it is exactly one JSON value (object, array, string, number, literal)
+     * in plain UTF-8, so it can be embedded as it is; otherwise null and the bytes go as Base64. The
+     * check runs on the strictly decoded text itself: Jackson would also accept a byte order mark,
+     * UTF-16 or UTF-32, none of which survives being embedded in a UTF-8 line.
+     */
+    String jsonText(byte[] payload) {
         if (payload.length == 0) {
-            return false;
+            return null;
         }
-        try (JsonParser parser = json.createParser(payload)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                return false;
+        String text;
+        try {
+            text = utf8.decode(ByteBuffer.wrap(payload)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        if (text.charAt(0) == '\uFEFF') {
+            return null;
+        }
+        try (JsonParser parser = json.createParser(text)) {
+            if (parser.nextToken() == null) {
+                return null;
             }
             parser.skipChildren();
-            return parser.nextToken() == null;
+            return parser.nextToken() == null ? text : null;
         } catch (IOException e) {
-            return false;
+            return null;
         }
     }
 }

@@ -1,0 +1,286 @@
+package io.tidegate.forward;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidegate.config.BatchConfig;
+import io.tidegate.config.OutboxConfig;
+import io.tidegate.outbox.MessageProperties;
+import io.tidegate.outbox.Outbox;
+import io.tidegate.outbox.OutboxAppender;
+import io.tidegate.outbox.OutboxEntry;
+import io.tidegate.outbox.OutboxReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ForwarderTest {
+
+    private static final int MIB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<Forwarder> started = new ArrayList<>();
+    private Outbox outbox;
+
+    @BeforeEach
+    void openOutbox() {
+        outbox = open();
+    }
+
+    @AfterEach
+    void stopAll() {
+        started.forEach(f -> f.stop(Duration.ofSeconds(5)));
+        outbox.close();
+    }
+
+    @Test
+    void batchesHoldAtMostMaxRecords() {
+        append(0, 10, 8);
+        TestDestination destination = new TestDestination();
+
+        start(destination, new BatchConfig(4, MIB, 0));
+        Await.until("10 delivered", () -> destination.acceptedEntries().size() == 10);
+
+        assertThat(destination.batchSizes()).containsExactly(4, 4, 2);
+        assertThat(topics(destination.acceptedEntries())).containsExactlyElementsOf(topicRange(0, 10));
+    }
+
+    @Test
+    void batchesHoldAtMostMaxBytesOfPayload() {
+        append(0, 7, 40);
+        TestDestination destination = new TestDestination();
+
+        start(destination, new BatchConfig(1000, 100, 0));
+        Await.until("7 delivered", () -> destination.acceptedEntries().size() == 7);
+
+        assertThat(destination.accepted).allSatisfy(batch -> assertThat(payloadBytes(batch)).isLessThanOrEqualTo(100));
+        assertThat(destination.batchSizes()).containsExactly(2, 2, 2, 1);
+        assertThat(topics(destination.acceptedEntries())).containsExactlyElementsOf(topicRange(0, 7));
+    }
+
+    @Test
+    void anEntryLargerThanMaxBytesGoesAlone() {
+        append(0, 1, 40);
+        append(1, 2, 250);
+        append(2, 3, 40);
+        TestDestination destination = new TestDestination();
+
+        start(destination, new BatchConfig(1000, 100, 0));
+        Await.until("3 delivered", () -> destination.acceptedEntries().size() == 3);
+
+        assertThat(destination.batchSizes()).containsExactly(1, 1, 1);
+        assertThat(topics(destination.acceptedEntries())).containsExactlyElementsOf(topicRange(0, 3));
+    }
+
+    @Test
+    void lingerHoldsAPartialBatchUntilItFills() {
+        TestDestination destination = new TestDestination();
+        start(destination, new BatchConfig(3, MIB, 60_000));
+
+        append(0, 1, 8);
+        append(1, 2, 8);
+        append(2, 3, 8);
+        Await.until("3 delivered", () -> destination.acceptedEntries().size() == 3);
+
+        assertThat(destination.batchSizes()).containsExactly(3);
+    }
+
+    @Test
+    void aPartialBatchIsWrittenWhenLingerRunsOut() {
+        TestDestination destination = new TestDestination();
+        start(destination, new BatchConfig(1000, MIB, 5));
+
+        append(0, 1, 8);
+        Await.until("1 delivered", () -> destination.acceptedEntries().size() == 1);
+
+        assertThat(destination.batchSizes()).containsExactly(1);
+    }
+
+    @Test
+    void aFailedBatchIsOfferedAgainUntilAcceptedAndNothingIsLostOrDuplicated() {
+        append(0, 5, 8);
+        TestDestination destination = new TestDestination().failNext(2);
+
+        Forwarder forwarder = start(destination, new BatchConfig(1000, MIB, 0));
+        Await.until("accepted", () -> destination.accepted.size() == 1);
+        append(5, 8, 8);
+        // the status is updated last, after the commit and the meters
+        Await.until("8 delivered", () -> forwarder.status().delivered() == 8);
+
+        assertThat(destination.attempts).as("two failures, then every write accepted")
+                .hasSize(destination.accepted.size() + 2);
+        assertThat(topics(destination.attempts.get(0))).containsExactlyElementsOf(topicRange(0, 5));
+        assertThat(indices(destination.attempts.get(1))).isEqualTo(indices(destination.attempts.get(0)));
+        assertThat(indices(destination.attempts.get(2))).isEqualTo(indices(destination.attempts.get(0)));
+        assertThat(destination.accepted.get(0)).isEqualTo(destination.attempts.get(2));
+        assertThat(topics(destination.acceptedEntries())).containsExactlyElementsOf(topicRange(0, 8));
+        assertThat(registry.get("tidegate.forward.errors").counter().count()).isEqualTo(2);
+        assertThat(registry.get("tidegate.forwarded.messages").counter().count()).isEqualTo(8);
+        ForwarderStatus status = forwarder.status();
+        assertThat(status.isHealthy()).isTrue();
+        assertThat(status.delivered()).isEqualTo(8);
+        assertThat(status.target()).isEqualTo("test:memory");
+        assertThat(outbox.stats().backlogEntries()).isZero();
+        assertThat(outbox.storedPosition(Forwarder.READER_NAME)).isEqualTo(outbox.lastIndex());
+    }
+
+    @Test
+    void statusIsDegradedWhileWritesFailAndHealthyAgainAfter() {
+        append(0, 1, 8);
+        TestDestination destination = new TestDestination().failNext(1).holdAttempt(2);
+
+        Forwarder forwarder = create(destination, new BatchConfig(1000, MIB, 0));
+        assertThat(forwarder.status().state()).isEqualTo("healthy");
+        forwarder.start();
+        Await.until("the retry is under way", () -> destination.attempts.size() == 2);
+
+        assertThat(forwarder.status().state()).isEqualTo("degraded");
+        assertThat(forwarder.status().isHealthy()).isFalse();
+        assertThat(forwarder.status().lastError()).contains("injected failure");
+
+        destination.release();
+        Await.until("accepted", () -> destination.accepted.size() == 1);
+        Await.until("healthy again", () -> forwarder.status().isHealthy());
+        assertThat(forwarder.status().delivered()).isEqualTo(1);
+    }
+
+    @Test
+    void thePositionMovesOnlyPastWhatTheDestinationAccepted() {
+        append(0, 5, 8);
+        TestDestination failing = new TestDestination().failAlways(true);
+        Forwarder forwarder = start(failing, new BatchConfig(1000, MIB, 0));
+        Await.until("a few attempts", () -> failing.attempts.size() >= 3);
+
+        forwarder.stop(Duration.ofMillis(200));
+
+        assertThat(failing.accepted).isEmpty();
+        assertThat(failing.isClosed()).isTrue();
+        assertThat(outbox.storedPosition(Forwarder.READER_NAME)).isEqualTo(Outbox.NO_POSITION);
+        outbox.close();
+        outbox = open();
+        try (OutboxReader reader = outbox.openReader(Forwarder.READER_NAME)) {
+            List<OutboxEntry> left = new ArrayList<>();
+            for (OutboxEntry e = reader.next(); e != null; e = reader.next()) {
+                left.add(e);
+            }
+            assertThat(topics(left)).containsExactlyElementsOf(topicRange(0, 5));
+        }
+
+        TestDestination working = new TestDestination();
+        start(working, new BatchConfig(1000, MIB, 0));
+        Await.until("5 delivered", () -> working.acceptedEntries().size() == 5);
+        assertThat(topics(working.acceptedEntries())).containsExactlyElementsOf(topicRange(0, 5));
+    }
+
+    @Test
+    void aRestartedForwarderDeliversOnlyWhatIsNew() {
+        append(0, 3, 8);
+        TestDestination first = new TestDestination();
+        Forwarder forwarder = start(first, new BatchConfig(1000, MIB, 0));
+        Await.until("3 delivered", () -> first.acceptedEntries().size() == 3);
+        forwarder.stop(Duration.ofSeconds(5));
+        outbox.close();
+        outbox = open();
+        append(3, 5, 8);
+
+        TestDestination second = new TestDestination();
+        start(second, new BatchConfig(1000, MIB, 0));
+        Await.until("2 delivered", () -> second.acceptedEntries().size() == 2);
+
+        assertThat(topics(second.acceptedEntries())).containsExactly("topic/3", "topic/4");
+        Await.until("the backlog is empty", () -> outbox.stats().backlogEntries() == 0);
+    }
+
+    @Test
+    void stopDeliversWhatIsPendingWithoutWaitingForTheLinger() {
+        TestDestination destination = new TestDestination();
+        Forwarder forwarder = start(destination, new BatchConfig(1000, MIB, 60_000));
+        append(0, 3, 8);
+
+        forwarder.stop(Duration.ofSeconds(10));
+
+        assertThat(topics(destination.acceptedEntries())).containsExactlyElementsOf(topicRange(0, 3));
+        assertThat(destination.isClosed()).isTrue();
+        assertThat(outbox.storedPosition(Forwarder.READER_NAME)).isEqualTo(outbox.lastIndex());
+    }
+
+    @Test
+    void stopStartsNoNewBatchOnceItsTimeoutHasPassed() throws InterruptedException {
+        append(0, 50, 8);
+        TestDestination destination = new TestDestination().holdAttempt(1);
+        Forwarder forwarder = start(destination, new BatchConfig(1, MIB, 0));
+        Await.until("the first write is under way", () -> destination.attempts.size() == 1);
+
+        Thread stopper = new Thread(() -> forwarder.stop(Duration.ZERO), "test-stopper");
+        stopper.start();
+        Await.until("stop() is waiting for the forwarder", () -> stopper.getState() == Thread.State.TIMED_WAITING);
+        destination.release();
+        stopper.join(Await.TIMEOUT.toMillis());
+
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(destination.batchSizes()).as("only the write in flight completes").containsExactly(1);
+        assertThat(destination.isClosed()).isTrue();
+        assertThat(outbox.countAfter(outbox.storedPosition(Forwarder.READER_NAME))).isEqualTo(49);
+    }
+
+    // ---- helpers ----
+
+    private Outbox open() {
+        return Outbox.open("dest", dir, OutboxConfig.RollCycle.DAILY);
+    }
+
+    private Forwarder start(TestDestination destination, BatchConfig batch) {
+        Forwarder forwarder = create(destination, batch);
+        forwarder.start();
+        return forwarder;
+    }
+
+    /** A forwarder retrying within milliseconds, stopped after the test. */
+    private Forwarder create(TestDestination destination, BatchConfig batch) {
+        Forwarder forwarder = new Forwarder("dest", outbox, destination, batch, registry, new Backoff(1, 10));
+        started.add(forwarder);
+        return forwarder;
+    }
+
+    /** Appends entries {@code from..to-1} with topic {@code topic/i} and a payload of {@code payloadBytes}. */
+    private void append(int from, int to, int payloadBytes) {
+        try (OutboxAppender appender = outbox.newAppender()) {
+            for (int i = from; i < to; i++) {
+                byte[] payload = new byte[payloadBytes];
+                Arrays.fill(payload, (byte) ('a' + i % 26));
+                appender.append(i, i, System.currentTimeMillis(), "client", "topic/" + i, 1, false,
+                        MessageProperties.NONE, payload, payload.length);
+            }
+        }
+    }
+
+    private static List<String> topicRange(int from, int to) {
+        List<String> topics = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            topics.add("topic/" + i);
+        }
+        return topics;
+    }
+
+    private static List<String> topics(List<OutboxEntry> entries) {
+        return entries.stream().map(OutboxEntry::topic).toList();
+    }
+
+    private static List<Long> indices(List<OutboxEntry> entries) {
+        return entries.stream().map(OutboxEntry::index).toList();
+    }
+
+    private static long payloadBytes(List<OutboxEntry> batch) {
+        return batch.stream().mapToLong(e -> e.payload().length).sum();
+    }
+}

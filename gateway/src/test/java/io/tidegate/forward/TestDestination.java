@@ -1,0 +1,86 @@
+package io.tidegate.forward;
+
+import io.tidegate.outbox.OutboxEntry;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A destination that records every write attempt and every accepted batch; it can be told to fail
+ * the next writes, fail all of them, or hold one attempt until the test releases it.
+ */
+final class TestDestination implements Destination {
+
+    /** Every batch offered, failed or not (copies: the forwarder reuses its list). */
+    final List<List<OutboxEntry>> attempts = new CopyOnWriteArrayList<>();
+    /** Batches accepted, in order. */
+    final List<List<OutboxEntry>> accepted = new CopyOnWriteArrayList<>();
+
+    private volatile int failuresLeft;
+    private volatile boolean failAlways;
+    private volatile int holdAttempt = -1;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    TestDestination failNext(int count) {
+        failuresLeft = count;
+        return this;
+    }
+
+    TestDestination failAlways(boolean fail) {
+        failAlways = fail;
+        return this;
+    }
+
+    /** The {@code attempt}-th write (1-based) waits until {@link #release()}. */
+    TestDestination holdAttempt(int attempt) {
+        holdAttempt = attempt;
+        return this;
+    }
+
+    void release() {
+        release.countDown();
+    }
+
+    @Override
+    public void write(List<OutboxEntry> batch) throws Exception {
+        List<OutboxEntry> copy = List.copyOf(batch);
+        attempts.add(copy);
+        if (attempts.size() == holdAttempt && !release.await(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the test never released attempt " + holdAttempt);
+        }
+        if (failAlways) {
+            throw new IOException("injected failure (always)");
+        }
+        if (failuresLeft > 0) {
+            failuresLeft--;
+            throw new IOException("injected failure, " + failuresLeft + " more to come");
+        }
+        accepted.add(copy);
+    }
+
+    List<OutboxEntry> acceptedEntries() {
+        return accepted.stream().flatMap(List::stream).toList();
+    }
+
+    List<Integer> batchSizes() {
+        return accepted.stream().map(List::size).toList();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String describe() {
+        return "test:memory";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
