@@ -3,8 +3,6 @@ package io.tidegate.cli;
 import io.tidegate.config.TidegateConfig;
 import io.tidegate.forward.Forwarder;
 import io.tidegate.outbox.Outbox;
-import io.tidegate.outbox.OutboxEntry;
-import io.tidegate.outbox.OutboxReader;
 import io.tidegate.outbox.Outboxes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +28,7 @@ final class OutboxCommand implements Runnable {
 
     /** {@code tidegate outbox stats}: entries, bytes and oldest age per destination. */
     @Command(name = "stats", mixinStandardHelpOptions = true,
-            description = "Entries not yet delivered, bytes on disk and the oldest undelivered entry's age, per destination.")
+            description = "Entries not yet delivered, their bytes and the oldest one's age, per destination.")
     static final class Stats implements Callable<Integer> {
 
         @Mixin
@@ -44,7 +42,8 @@ final class OutboxCommand implements Runnable {
             TidegateConfig config = options.load();
             Path root = Outboxes.root(config.dataDir().toAbsolutePath().normalize());
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-20s %12s %14s %16s%n", "DESTINATION", "ENTRIES", "DISK_BYTES", "OLDEST_AGE_S");
+            out.printf("%-20s %12s %14s %16s%n", "DESTINATION", "ENTRIES", "BYTES", "OLDEST_AGE_S");
+            long now = System.currentTimeMillis();
             for (String name : config.destinations().keySet()) {
                 Path dir = root.resolve(name);
                 if (!Files.isDirectory(dir)) {
@@ -52,21 +51,14 @@ final class OutboxCommand implements Runnable {
                     continue;
                 }
                 try (Outbox outbox = Outbox.openExisting(name, dir)) {
-                    long committed = outbox.storedPosition(Forwarder.READER_NAME);
-                    long entries = outbox.countAfter(committed);
-                    out.printf("%-20s %12d %14d %16s%n", name, entries, outbox.diskBytes(),
-                            entries == 0 ? "0" : String.format("%.1f", oldestAgeSeconds(outbox, committed)));
+                    Outbox.BacklogSummary backlog = outbox.summarizeAfter(outbox.storedPosition(Forwarder.READER_NAME));
+                    String age = backlog.oldestIngestMillis() < 0 ? "0"
+                            : String.format("%.1f", (now - backlog.oldestIngestMillis()) / 1000.0);
+                    out.printf("%-20s %12d %14d %16s%n", name, backlog.entries(), backlog.bytes(), age);
                 }
             }
             out.flush();
             return 0;
-        }
-
-        private static double oldestAgeSeconds(Outbox outbox, long committed) {
-            try (OutboxReader reader = outbox.openBrowserAt(committed)) {
-                OutboxEntry oldest = reader.next();
-                return oldest == null ? 0 : (System.currentTimeMillis() - oldest.ingestTimeMillis()) / 1000.0;
-            }
         }
     }
 }

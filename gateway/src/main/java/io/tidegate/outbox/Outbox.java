@@ -159,17 +159,34 @@ public final class Outbox implements AutoCloseable {
         return position >= last ? 0 : queue.countExcerpts(position, last);
     }
 
-    /** Bytes of queue files on disk (allocated blocks, not the sparse logical size). */
-    public long diskBytes() {
-        long total = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + QUEUE_FILE_SUFFIX)) {
-            for (Path file : files) {
-                total += Files.size(file);
+    /**
+     * Scans what lies after {@code position}: entries, their encoded bytes and the oldest ingest
+     * time. Reads the whole tail, so it is for inspection (the CLI), not for metrics.
+     */
+    public BacklogSummary summarizeAfter(long position) {
+        long entries = 0;
+        long bytes = 0;
+        long oldest = -1;
+        try (OutboxReader reader = openBrowserAt(position)) {
+            for (OutboxEntry entry = reader.next(); entry != null; entry = reader.next()) {
+                if (oldest < 0) {
+                    oldest = entry.ingestTimeMillis();
+                }
+                entries++;
+                bytes += entry.encodedBytes();
             }
-        } catch (IOException e) {
-            log.debug("cannot size outbox {}", name, e);
         }
-        return total;
+        return new BacklogSummary(entries, bytes, oldest);
+    }
+
+    /**
+     * What a reader has not yet delivered.
+     *
+     * @param entries            entries after its position
+     * @param bytes              their encoded size
+     * @param oldestIngestMillis ingest time of the first of them, or -1 when there are none
+     */
+    public record BacklogSummary(long entries, long bytes, long oldestIngestMillis) {
     }
 
     /**

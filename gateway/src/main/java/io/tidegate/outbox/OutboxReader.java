@@ -63,6 +63,9 @@ public final class OutboxReader implements AutoCloseable {
      * @param bytes   their encoded size ({@link OutboxEntry#encodedBytes()} summed)
      */
     public void commit(long index, long entries, long bytes) {
+        if (name == null) {
+            throw new IllegalStateException("a browsing reader never commits");
+        }
         outbox.storePosition(name, index);
         committedIndex = index;
         stats.committed(entries, bytes);

@@ -266,7 +266,10 @@ class OutboxTest {
             long committed = inspected.storedPosition(READER);
             assertThat(committed).isEqualTo(indices.get(1));
             assertThat(inspected.countAfter(committed)).isEqualTo(4);
-            assertThat(inspected.diskBytes()).isPositive();
+            Outbox.BacklogSummary backlog = inspected.summarizeAfter(committed);
+            assertThat(backlog.entries()).isEqualTo(4);
+            assertThat(backlog.bytes()).isPositive();
+            assertThat(backlog.oldestIngestMillis()).isPositive();
             try (OutboxReader browser = inspected.openBrowserAt(committed)) {
                 assertThat(browser.next().topic()).isEqualTo("topic/2");
             }
