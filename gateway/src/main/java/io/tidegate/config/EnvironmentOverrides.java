@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,8 +24,12 @@ import java.util.TreeMap;
 final class EnvironmentOverrides {
 
     static final String PREFIX = "TIDEGATE_";
-    /** Reserved for the CLI, which reads the config file's location from it. */
-    static final String CONFIG_FILE_VARIABLE = "TIDEGATE_CONFIG";
+    /**
+     * {@code TIDEGATE_*} variables that are not config paths: the config file's location (read by
+     * the CLI), the log levels (read by logback.xml) and the JVM options (read by bin/tidegate).
+     */
+    static final Set<String> RESERVED_VARIABLES =
+            Set.of("TIDEGATE_CONFIG", "TIDEGATE_LOG_LEVEL", "TIDEGATE_EVENT_LOG_LEVEL", "TIDEGATE_JAVA_OPTS");
 
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentOverrides.class);
 
@@ -40,7 +45,7 @@ final class EnvironmentOverrides {
         Map<ConfigPath, String> applied = new LinkedHashMap<>();
         // Sorted, so errors and the keys new map entries get do not depend on the map's order.
         new TreeMap<>(environment).forEach((name, value) -> {
-            if (name.startsWith(PREFIX) && !name.equals(CONFIG_FILE_VARIABLE)) {
+            if (name.startsWith(PREFIX) && !RESERVED_VARIABLES.contains(name)) {
                 applyOne(tree, name, value, applied).ifPresent(problems::add);
             }
         });

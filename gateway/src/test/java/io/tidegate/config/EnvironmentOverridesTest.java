@@ -144,6 +144,16 @@ class EnvironmentOverridesTest {
     }
 
     @Test
+    void variablesReadByLogbackAndTheLauncherAreNotConfigPaths() {
+        TidegateConfig config = load(Map.of(
+                "TIDEGATE_LOG_LEVEL", "DEBUG",
+                "TIDEGATE_EVENT_LOG_LEVEL", "WARN",
+                "TIDEGATE_JAVA_OPTS", "-Xmx1g"));
+
+        assertThat(config).isEqualTo(ConfigLoader.loadDefaults());
+    }
+
+    @Test
     void unknownVariableIsNamedWithTheKnownFields() {
         ConfigException e = envFailure(Map.of("TIDEGATE_LISTENERS_MQTTS_PROT", "1"));
 
