@@ -2,7 +2,6 @@ package io.tidegate.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Stage 3: hands each stored message to the MQTT layer (acknowledgement and local delivery), which
@@ -13,17 +12,9 @@ final class AckStage implements EventHandler<IngestEvent> {
     private final StoredMessageListener listener;
     private final PipelineMetrics metrics;
 
-    private final CountDownLatch started;
-
-    AckStage(StoredMessageListener listener, PipelineMetrics metrics, CountDownLatch started) {
+    AckStage(StoredMessageListener listener, PipelineMetrics metrics) {
         this.listener = listener;
         this.metrics = metrics;
-        this.started = started;
-    }
-
-    @Override
-    public void onStart() {
-        started.countDown();
     }
 
     @Override

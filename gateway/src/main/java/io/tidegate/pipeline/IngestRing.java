@@ -1,6 +1,6 @@
 package io.tidegate.pipeline;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
@@ -40,10 +40,10 @@ public final class IngestRing implements AutoCloseable {
 
     private final List<Thread> stageThreads = new CopyOnWriteArrayList<>();
     /**
-     * Counted down by each stage's {@code onStart}. The Disruptor starts its threads asynchronously
-     * and a shutdown only waits for stages that already run, so {@link #start()} waits for all three.
+     * Counted down when the stages started. The Disruptor starts its thread asynchronously and a
+     * shutdown only waits for consumers that already run, so {@link #start()} waits for it.
      */
-    private final CountDownLatch stagesStarted = new CountDownLatch(3);
+    private final CountDownLatch stagesStarted = new CountDownLatch(1);
     private final Disruptor<IngestEvent> disruptor;
     private final RingBuffer<IngestEvent> ring;
     private final PipelineMetrics metrics;
@@ -56,9 +56,8 @@ public final class IngestRing implements AutoCloseable {
         this.disruptor = new Disruptor<>(() -> new IngestEvent(destinations), config.ringSize(),
                 stageThreadFactory(), ProducerType.MULTI, waitStrategy(config.waitStrategy()));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        disruptor.handleEventsWith(new RouteStage(router, stagesStarted))
-                .then(new PersistStage(outboxes, metrics, stagesStarted))
-                .then(new AckStage(listener, metrics, stagesStarted));
+        disruptor.handleEventsWith(new StageSequence(new RouteStage(router), new PersistStage(outboxes, metrics),
+                new AckStage(listener, metrics), stagesStarted));
         this.ring = disruptor.getRingBuffer();
         Gauge.builder("tidegate.ring.free.slots", ring, RingBuffer::remainingCapacity)
                 .description("Free slots in the ingest ring").register(registry);
@@ -70,7 +69,7 @@ public final class IngestRing implements AutoCloseable {
         disruptor.start();
         try {
             if (!stagesStarted.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("pipeline stages did not start within 30 s");
+                throw new IllegalStateException("the pipeline did not start within 30 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,18 +162,18 @@ public final class IngestRing implements AutoCloseable {
 
     private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategy strategy) {
         return switch (strategy) {
-            case BLOCKING -> new BlockingWaitStrategy();
+            // Lite: producers skip the lock and signal when the consumer is not waiting.
+            case BLOCKING -> new LiteBlockingWaitStrategy();
             case SLEEPING -> new SleepingWaitStrategy();
             case YIELDING -> new YieldingWaitStrategy();
         };
     }
 
     private ThreadFactory stageThreadFactory() {
-        String[] names = {"tidegate-route", "tidegate-persist", "tidegate-ack"};
         AtomicInteger next = new AtomicInteger();
         return runnable -> {
             int i = next.getAndIncrement();
-            Thread thread = new Thread(runnable, i < names.length ? names[i] : "tidegate-stage-" + i);
+            Thread thread = new Thread(runnable, i == 0 ? "tidegate-ingest" : "tidegate-ingest-" + i);
             thread.setDaemon(true);
             stageThreads.add(thread);
             return thread;

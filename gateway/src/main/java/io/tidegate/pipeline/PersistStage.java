@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Stage 2: appends the message to the outbox of each destination the route stage chose. Appenders
@@ -22,25 +21,18 @@ final class PersistStage implements EventHandler<IngestEvent> {
     private OutboxAppender[] appenders;
     private long lastFailureLogNanos;
 
-    private final CountDownLatch started;
-
-    PersistStage(List<Outbox> outboxes, PipelineMetrics metrics, CountDownLatch started) {
+    PersistStage(List<Outbox> outboxes, PipelineMetrics metrics) {
         this.outboxes = outboxes;
         this.metrics = metrics;
-        this.started = started;
     }
 
     @Override
     public void onStart() {
-        try {
-            OutboxAppender[] opened = new OutboxAppender[outboxes.size()];
-            for (int i = 0; i < opened.length; i++) {
-                opened[i] = outboxes.get(i).newAppender();
-            }
-            appenders = opened;
-        } finally {
-            started.countDown();
+        OutboxAppender[] opened = new OutboxAppender[outboxes.size()];
+        for (int i = 0; i < opened.length; i++) {
+            opened[i] = outboxes.get(i).newAppender();
         }
+        appenders = opened;
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.lmax.disruptor.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CountDownLatch;
 
 /** Stage 1: gives the message its stable id and chooses its destinations. */
 final class RouteStage implements EventHandler<IngestEvent> {
@@ -15,16 +14,8 @@ final class RouteStage implements EventHandler<IngestEvent> {
     private final MessageIdGenerator ids = new MessageIdGenerator();
     private long lastFailureLogNanos;
 
-    private final CountDownLatch started;
-
-    RouteStage(Router router, CountDownLatch started) {
+    RouteStage(Router router) {
         this.router = router;
-        this.started = started;
-    }
-
-    @Override
-    public void onStart() {
-        started.countDown();
     }
 
     @Override
