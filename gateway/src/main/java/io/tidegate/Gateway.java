@@ -19,9 +19,12 @@ import io.tidegate.config.TlsConfig;
 import io.tidegate.edge.EventLoops;
 import io.tidegate.edge.MqttListeners;
 import io.tidegate.edge.TlsContexts;
+import io.tidegate.forward.DeadLetters;
 import io.tidegate.forward.Destination;
 import io.tidegate.forward.Forwarder;
+import io.tidegate.forward.dynamodb.DynamoDbDestination;
 import io.tidegate.forward.file.FileSink;
+import io.tidegate.forward.kinesis.KinesisDestination;
 import io.tidegate.mqtt.MqttPipeline;
 import io.tidegate.mqtt.MqttServerContext;
 import io.tidegate.mqtt.MqttSession;
@@ -31,6 +34,8 @@ import io.tidegate.outbox.Outbox;
 import io.tidegate.outbox.Outboxes;
 import io.tidegate.pipeline.IngestRing;
 import io.tidegate.pipeline.Router;
+import io.tidegate.pipeline.RulesRouter;
+import io.tidegate.rules.RuleSet;
 import io.tidegate.security.Authorizer;
 import io.tidegate.security.certs.DevelopmentPki;
 import io.tidegate.security.certs.DevelopmentPkiFiles;
@@ -69,6 +74,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
     private final Instant startedAt = Instant.now();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Forwarder> forwarders = new ArrayList<>();
+    private final List<Outbox> deadLetterOutboxes = new ArrayList<>();
     private Outboxes outboxes;
     private IngestRing ring;
     private MqttServerContext mqtt;
@@ -103,7 +109,9 @@ public final class Gateway implements AutoCloseable, StatusSource {
         startForwarders();
 
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
-        Router router = Router.always(outboxes.idOf(config.routing().defaultDestination()));
+        RuleSet rules = RuleSet.compile(config, outboxes::idOf);
+        rules.metrics().bindTo(registry);
+        Router router = new RulesRouter(rules);
         ring = new IngestRing(config.pipeline(), outboxes.all(), router, new StoredMessageDispatcher(subscriptions),
                 registry);
         ring.start();
@@ -156,8 +164,11 @@ public final class Gateway implements AutoCloseable, StatusSource {
                 log.info("destination {} is disabled: its outbox keeps what is routed to it", name);
                 continue;
             }
-            Forwarder forwarder = new Forwarder(name, outboxes.get(name),
-                    createDestination(name, destination), destination.batch(), registry);
+            Outbox deadLetterOutbox = Outbox.open(DeadLetters.outboxName(name), DeadLetters.directory(dataDir, name),
+                    config.outbox().rollCycle());
+            deadLetterOutboxes.add(deadLetterOutbox);
+            Forwarder forwarder = new Forwarder(name, outboxes.get(name), createDestination(name, destination),
+                    new DeadLetters(deadLetterOutbox, name), destination.batch(), registry);
             forwarder.start();
             forwarders.add(forwarder);
         }
@@ -168,6 +179,8 @@ public final class Gateway implements AutoCloseable, StatusSource {
             case FILE -> new FileSink(Optional.ofNullable(destination.directory())
                     .orElse(dataDir.resolve("sink").resolve(name)).toAbsolutePath(),
                     destination.maxFileBytes(), destination.rollIntervalSeconds() * 1000L, Clock.systemUTC());
+            case KINESIS -> new KinesisDestination(destination.aws(), destination.kinesis());
+            case DYNAMODB -> new DynamoDbDestination(destination.aws(), destination.dynamodb());
         };
     }
 
@@ -299,6 +312,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
         if (outboxes != null) {
             outboxes.close();
         }
+        deadLetterOutboxes.forEach(Outbox::close);
         if (admin != null) {
             admin.close();
         }

@@ -1,8 +1,12 @@
 package io.tidegate.cli;
 
 import io.tidegate.config.TidegateConfig;
+import io.tidegate.forward.DeadLetters;
 import io.tidegate.forward.Forwarder;
+import io.tidegate.forward.file.JsonLineEncoder;
 import io.tidegate.outbox.Outbox;
+import io.tidegate.outbox.OutboxEntry;
+import io.tidegate.outbox.OutboxReader;
 import io.tidegate.outbox.Outboxes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code tidegate outbox}: inspect outboxes (safe while the gateway runs: read-only). */
 @Command(name = "outbox", mixinStandardHelpOptions = true, description = "Inspect the outboxes.",
-        subcommands = {OutboxCommand.Stats.class})
+        subcommands = {OutboxCommand.Stats.class, OutboxCommand.Dump.class})
 final class OutboxCommand implements Runnable {
 
     @CommandLine.Spec
@@ -55,6 +59,67 @@ final class OutboxCommand implements Runnable {
                     String age = backlog.oldestIngestMillis() < 0 ? "0"
                             : String.format("%.1f", (now - backlog.oldestIngestMillis()) / 1000.0);
                     out.printf("%-20s %12d %14d %16s%n", name, backlog.entries(), backlog.bytes(), age);
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /**
+     * {@code tidegate outbox dump NAME}: the entries of an outbox as JSON lines (the file sink's
+     * line plus {@code index}); NAME is a destination or {@code deadletter/<destination>}.
+     */
+    @Command(name = "dump", mixinStandardHelpOptions = true,
+            description = "Prints an outbox's entries as JSON lines: by default those the forwarder has not yet"
+                    + " delivered; NAME is a destination or deadletter/<destination>.")
+    static final class Dump implements Callable<Integer> {
+
+        @Mixin
+        ConfigOptions options;
+
+        @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "destination or deadletter/<destination>")
+        String name;
+
+        @CommandLine.Option(names = "--limit", paramLabel = "N", description = "print at most N entries")
+        long limit = Long.MAX_VALUE;
+
+        @CommandLine.Option(names = "--from-start", description = "from the oldest entry kept, not after the"
+                + " forwarder's committed position")
+        boolean fromStart;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            TidegateConfig config = options.load();
+            Path dataDir = config.dataDir().toAbsolutePath().normalize();
+            String destination = name.startsWith(DeadLetters.FOLDER + "/")
+                    ? name.substring(DeadLetters.FOLDER.length() + 1) : name;
+            PrintWriter err = spec.commandLine().getErr();
+            if (!config.destinations().containsKey(destination)) {
+                err.println("unknown outbox " + name + "; expected one of the destinations ("
+                        + String.join(", ", config.destinations().keySet()) + ") or deadletter/<destination>");
+                err.flush();
+                return 2;
+            }
+            Path dir = destination.equals(name) ? Outboxes.root(dataDir).resolve(name)
+                    : DeadLetters.directory(dataDir, destination);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isDirectory(dir)) {
+                out.flush();
+                return 0;
+            }
+            JsonLineEncoder lines = new JsonLineEncoder();
+            try (Outbox outbox = Outbox.openExisting(name, dir)) {
+                long position = fromStart ? Outbox.NO_POSITION : outbox.storedPosition(Forwarder.READER_NAME);
+                try (OutboxReader reader = outbox.openBrowserAt(position)) {
+                    long printed = 0;
+                    for (OutboxEntry entry = reader.next(); entry != null && printed < limit; entry = reader.next()) {
+                        out.println(lines.line(entry));
+                        printed++;
+                    }
                 }
             }
             out.flush();

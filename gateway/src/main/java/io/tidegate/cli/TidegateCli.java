@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code tidegate}: the command-line entry point. */
 @Command(name = "tidegate", mixinStandardHelpOptions = true, versionProvider = TidegateCli.VersionProvider.class,
         description = "Telemetry ingestion gateway: MQTT in, durable outbox, forwarded to the cloud.",
-        subcommands = {RunCommand.class, CertsCommand.class, OutboxCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CertsCommand.class, OutboxCommand.class, RulesCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TidegateCli implements Runnable {
 
     @CommandLine.Spec

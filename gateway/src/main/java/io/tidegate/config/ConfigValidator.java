@@ -43,6 +43,7 @@ public final class ConfigValidator {
         if (problems.present(root.child("routing"), config.routing(), ConfigShape.of(RoutingConfig.class).expected())) {
             DestinationValidator.checkRouting(root.child("routing"), config.routing(), config.destinations(), problems);
         }
+        RuleValidator.check(root.child("rules"), config.rules(), config.destinations(), problems);
         if (problems.present(root.child("admin"), config.admin(), ConfigShape.of(AdminConfig.class).expected())) {
             problems.host(root.child("admin").child("host"), config.admin().host());
             problems.port(root.child("admin").child("port"), config.admin().port());

@@ -11,9 +11,13 @@ import java.nio.file.Path;
  * @param maxFileBytes         {@code file}: roll to a new file past this size
  * @param rollIntervalSeconds  {@code file}: roll to a new file after this long
  * @param batch                how records are grouped into one write
+ * @param aws                  {@code kinesis}, {@code dynamodb}: region, endpoint and credentials
+ * @param kinesis              {@code kinesis}: stream and partition key
+ * @param dynamodb             {@code dynamodb}: table and item mapping
  */
 public record DestinationConfig(DestinationType type, Boolean enabled, Path directory, Long maxFileBytes,
-                                Integer rollIntervalSeconds, BatchConfig batch) {
+                                Integer rollIntervalSeconds, BatchConfig batch, AwsConfig aws, KinesisConfig kinesis,
+                                DynamoDbConfig dynamodb) {
 
     public DestinationConfig {
         enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -22,5 +26,5 @@ public record DestinationConfig(DestinationType type, Boolean enabled, Path dire
         batch = batch == null ? new BatchConfig(null, null, null) : batch;
     }
 
-    public enum DestinationType { FILE }
+    public enum DestinationType { FILE, KINESIS, DYNAMODB }
 }

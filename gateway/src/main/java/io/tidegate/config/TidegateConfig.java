@@ -1,6 +1,7 @@
 package io.tidegate.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,9 +14,11 @@ import java.util.Map;
  * @param authorization topic policies and who gets which
  * @param pipeline     the ingest ring
  * @param outbox       the durable per-destination queues
- * @param routing      where messages go (rules arrive with the rules engine)
+ * @param routing      where messages go that no rule matched
  * @param destinations forwarding targets by name
  * @param admin        the HTTP admin endpoint
+ * @param rules        AWS IoT SQL rules routing messages to destinations, in order; none sends
+ *                     everything to {@code routing.defaultDestination}
  */
 public record TidegateConfig(
         Path dataDir,
@@ -26,10 +29,12 @@ public record TidegateConfig(
         OutboxConfig outbox,
         RoutingConfig routing,
         Map<String, DestinationConfig> destinations,
-        AdminConfig admin) {
+        AdminConfig admin,
+        List<RuleConfig> rules) {
 
     public TidegateConfig {
         listeners = listeners == null ? Map.of() : Map.copyOf(listeners);
         destinations = destinations == null ? Map.of() : Map.copyOf(destinations);
+        rules = rules == null ? List.of() : List.copyOf(rules);
     }
 }

@@ -6,14 +6,35 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Where a forwarder delivers. {@link #write} returns only when the destination has durably accepted
- * every entry of the batch; any exception means none of it may be assumed accepted, and the same
- * batch is offered again.
+ * Where a forwarder delivers. {@link #write} reports per entry what became of it (accepted,
+ * retriable, rejected for good); an exception means nothing of the write may be assumed accepted,
+ * and the same entries are offered again. Calls come from the one forwarder thread only.
  */
 public interface Destination extends AutoCloseable {
 
-    /** Delivers a batch, in order. Called by one forwarder thread only. */
-    void write(List<OutboxEntry> batch) throws Exception;
+    /**
+     * Delivers {@code batch} in order. The batch respects {@link #limits()} measured by
+     * {@link #sizeOf}; the forwarder may reuse the list after the call returns.
+     */
+    WriteResult write(List<OutboxEntry> batch) throws Exception;
+
+    /** Hard limits of one write; {@link DestinationLimits#NONE} when there are none. */
+    default DestinationLimits limits() {
+        return DestinationLimits.NONE;
+    }
+
+    /** The size of {@code entry} as the destination's limits count it; the payload length by default. */
+    default long sizeOf(OutboxEntry entry) {
+        return entry.payload().length;
+    }
+
+    /**
+     * The unit the service bills writes in (e.g. {@code kinesis_put_payload_units}), or null: the
+     * forwarder meters {@link WriteResult#billableUnits()} under this name.
+     */
+    default String billableUnit() {
+        return null;
+    }
 
     /** Short human description for logs and status, e.g. the sink directory. */
     String describe();

@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Moves one destination's outbox to the destination: reads a batch (full by count or bytes, or
- * when {@code lingerMs} passed since its first entry), writes it, retries failures with capped
- * exponential backoff and jitter for as long as it takes, and commits the outbox position only
- * after the destination accepted the batch. One thread per destination.
+ * Moves one destination's outbox to the destination: reads a batch (full by count or bytes, within
+ * the destination's own {@link DestinationLimits}, or when {@code lingerMs} passed since its first
+ * entry), writes it, and sends again exactly the entries the destination reports retriable (in
+ * their order) with capped exponential backoff and full jitter, for as long as it takes. Entries
+ * the destination rejects for good, or that can never fit its limits, go to its {@link DeadLetters}
+ * outbox. The outbox position is committed only when every entry of the batch was accepted or
+ * dead-lettered. One thread per destination and one write in flight at a time, so order is kept.
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -31,10 +34,17 @@ public final class Forwarder implements AutoCloseable {
     private final String name;
     private final Outbox outbox;
     private final Destination destination;
-    private final BatchConfig batchConfig;
+    private final DeadLetters deadLetters;
+    private final int maxRecords;
+    private final long maxBatchBytes;
+    private final long maxRecordBytes;
+    private final long lingerMs;
     private final ForwarderMetrics metrics;
     private final Backoff backoff;
+    /** Every entry read for the current batch, in outbox order: the commit covers all of them. */
     private final List<OutboxEntry> batch = new ArrayList<>();
+    /** The entries of {@link #batch} to write; the others do not fit the destination at all. */
+    private final List<OutboxEntry> toWrite = new ArrayList<>();
     private final Thread thread;
 
     private volatile boolean stopping;
@@ -44,20 +54,25 @@ public final class Forwarder implements AutoCloseable {
     /** Chronicle tailers are thread-confined: the reader is opened on the forwarder's own thread. */
     private OutboxReader reader;
 
-    public Forwarder(String name, Outbox outbox, Destination destination, BatchConfig batchConfig,
-                     MeterRegistry registry) {
-        this(name, outbox, destination, batchConfig, registry, new Backoff(100, 30_000));
+    public Forwarder(String name, Outbox outbox, Destination destination, DeadLetters deadLetters,
+                     BatchConfig batchConfig, MeterRegistry registry) {
+        this(name, outbox, destination, deadLetters, batchConfig, registry, new Backoff(100, 30_000));
     }
 
     /** With the retry backoff given: tests retry in milliseconds. */
-    Forwarder(String name, Outbox outbox, Destination destination, BatchConfig batchConfig, MeterRegistry registry,
-              Backoff backoff) {
+    Forwarder(String name, Outbox outbox, Destination destination, DeadLetters deadLetters, BatchConfig batchConfig,
+              MeterRegistry registry, Backoff backoff) {
         this.name = name;
         this.backoff = backoff;
         this.outbox = outbox;
         this.destination = destination;
-        this.batchConfig = batchConfig;
-        this.metrics = new ForwarderMetrics(registry, name);
+        this.deadLetters = deadLetters;
+        DestinationLimits limits = destination.limits();
+        this.maxRecords = Math.min(batchConfig.maxRecords(), limits.maxRecords());
+        this.maxBatchBytes = Math.min(batchConfig.maxBytes(), limits.maxBatchBytes());
+        this.maxRecordBytes = Math.min(limits.maxRecordBytes(), limits.maxBatchBytes());
+        this.lingerMs = batchConfig.lingerMs();
+        this.metrics = new ForwarderMetrics(registry, name, destination.billableUnit());
         this.status = ForwarderStatus.healthy(name, destination.describe());
         this.thread = new Thread(this::run, "tidegate-forward-" + name);
         this.thread.setDaemon(true);
@@ -134,21 +149,24 @@ public final class Forwarder implements AutoCloseable {
             if (reader != null) {
                 reader.close();
             }
+            deadLetters.close();
         }
     }
 
     /**
      * Adds entries to the batch until it is full, the linger time ran out, or the outbox is empty.
-     * An entry that would take the batch past {@code maxBytes} is left for the next batch; one
-     * larger than {@code maxBytes} on its own goes alone.
+     * An entry that would take the batch past its byte limit is left for the next batch; one larger
+     * than the configured {@code maxBytes} on its own goes alone; one larger than the destination
+     * allows at all is taken along only to be dead-lettered.
      */
     private void fillBatch() {
         long bytes = 0;
         long firstReadNanos = 0;
-        while (batch.size() < batchConfig.maxRecords() && bytes < batchConfig.maxBytes()) {
+        while (toWrite.size() < maxRecords && bytes < maxBatchBytes) {
             OutboxEntry entry = reader.next();
             if (entry != null) {
-                if (!batch.isEmpty() && bytes + entry.payload().length > batchConfig.maxBytes()) {
+                long size = destination.sizeOf(entry);
+                if (size <= maxRecordBytes && !toWrite.isEmpty() && bytes + size > maxBatchBytes) {
                     reader.putBack(entry);
                     return;
                 }
@@ -156,13 +174,16 @@ public final class Forwarder implements AutoCloseable {
                     firstReadNanos = System.nanoTime();
                 }
                 batch.add(entry);
-                bytes += entry.payload().length;
+                if (size <= maxRecordBytes) {
+                    toWrite.add(entry);
+                    bytes += size;
+                }
                 continue;
             }
             if (batch.isEmpty() || stopping) {
                 return;
             }
-            long lingerLeft = TimeUnit.MILLISECONDS.toNanos(batchConfig.lingerMs()) - (System.nanoTime() - firstReadNanos);
+            long lingerLeft = TimeUnit.MILLISECONDS.toNanos(lingerMs) - (System.nanoTime() - firstReadNanos);
             if (lingerLeft <= 0) {
                 return;
             }
@@ -170,48 +191,117 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Writes the batch until the destination accepts it; false when stopping ran out of time. */
+    /**
+     * Writes the batch until every entry is accepted or dead-lettered, then commits; false when
+     * stopping ran out of time (nothing of the batch is committed then: it is offered again at the
+     * next start, so delivery is at-least-once).
+     */
     private boolean deliver() {
-        while (true) {
+        deadLetterOversized();
+        List<OutboxEntry> sending = new ArrayList<>(toWrite);
+        int accepted = 0;
+        long acceptedBytes = 0;
+        while (!sending.isEmpty()) {
+            WriteResult result;
+            metrics.writing(sending.size());
             try {
-                destination.write(batch);
-                accepted();
-                return true;
+                result = destination.write(sending);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (Exception e) {
                 metrics.failed();
-                long delayMs = backoff.nextDelayMs();
-                status = status.degraded(e.toString());
-                log.warn("forwarder {}: writing {} entries failed (attempt {}), retrying in {} ms: {}", name,
-                        batch.size(), backoff.attempts(), delayMs, e.toString());
-                if (stopping && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) > stopDeadlineNanos) {
+                if (!backOff(e.toString(), sending.size())) {
                     return false;
                 }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
-                if (Thread.currentThread().isInterrupted()) {
+                metrics.retried(sending.size(), 0);
+                continue;
+            } finally {
+                metrics.written();
+            }
+            if (result.size() != sending.size()) {
+                throw new IllegalStateException("destination " + name + " reported " + result.size()
+                        + " outcomes for " + sending.size() + " entries");
+            }
+            metrics.billed(result.billableUnits());
+            List<OutboxEntry> again = new ArrayList<>();
+            int throttled = 0;
+            String firstReason = null;
+            for (int i = 0; i < sending.size(); i++) {
+                OutboxEntry entry = sending.get(i);
+                switch (result.outcome(i)) {
+                    case ACCEPTED -> {
+                        accepted++;
+                        acceptedBytes += entry.payload().length;
+                    }
+                    case REJECTED -> deadLetter(entry, result.reason(i));
+                    case RETRIABLE, THROTTLED -> {
+                        again.add(entry);
+                        throttled += result.outcome(i) == WriteResult.Outcome.THROTTLED ? 1 : 0;
+                        firstReason = firstReason == null ? result.reason(i) : firstReason;
+                    }
+                }
+            }
+            if (!again.isEmpty()) {
+                if (!backOff(again.size() + " of " + sending.size() + " entries not accepted: " + firstReason,
+                        again.size())) {
                     return false;
                 }
+                metrics.retried(again.size(), throttled);
+            }
+            sending = again;
+        }
+        complete(accepted, acceptedBytes);
+        return true;
+    }
+
+    private void deadLetterOversized() {
+        if (toWrite.size() == batch.size()) {
+            return;
+        }
+        for (OutboxEntry entry : batch) {
+            long size = destination.sizeOf(entry);
+            if (size > maxRecordBytes) {
+                deadLetter(entry, "entry of " + size + " bytes exceeds the destination's limit of "
+                        + maxRecordBytes + " bytes");
             }
         }
     }
 
-    private void accepted() {
+    private void deadLetter(OutboxEntry entry, String reason) {
+        deadLetters.add(entry, reason);
+        metrics.rejected();
+        log.warn("forwarder {}: message {} from {} dead-lettered: {}", name, entry.messageId(), entry.clientId(),
+                reason);
+    }
+
+    /** Marks the destination degraded and waits before the next attempt; false when stopping ran out of time. */
+    private boolean backOff(String error, int entries) {
+        long delayMs = backoff.nextDelayMs();
+        status = status.degraded(error);
+        log.warn("forwarder {}: writing {} entries failed (attempt {}), retrying in {} ms: {}", name, entries,
+                backoff.attempts(), delayMs, error);
+        if (stopping && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) > stopDeadlineNanos) {
+            return false;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
+        return !Thread.currentThread().isInterrupted();
+    }
+
+    private void complete(int accepted, long acceptedBytes) {
         OutboxEntry last = batch.get(batch.size() - 1);
         long encoded = 0;
-        long payloadBytes = 0;
         for (OutboxEntry entry : batch) {
             encoded += entry.encodedBytes();
-            payloadBytes += entry.payload().length;
         }
         reader.commit(last.index(), batch.size(), encoded);
-        metrics.accepted(batch.size(), payloadBytes, batch.get(0).ingestTimeMillis(), System.currentTimeMillis());
+        metrics.completed(accepted, acceptedBytes, batch.get(0).ingestTimeMillis(), System.currentTimeMillis());
         if (backoff.attempts() > 0) {
             log.info("forwarder {}: destination accepts writes again", name);
             backoff.reset();
         }
-        status = status.delivered(batch.size());
+        status = status.delivered(accepted);
         batch.clear();
+        toWrite.clear();
     }
 }

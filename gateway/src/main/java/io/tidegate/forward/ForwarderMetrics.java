@@ -2,11 +2,13 @@ package io.tidegate.forward;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Meters of one destination's forwarder, tagged with the destination's name. */
 final class ForwarderMetrics {
@@ -15,10 +17,15 @@ final class ForwarderMetrics {
     private final Counter batches;
     private final Counter bytes;
     private final Counter errors;
+    private final Counter retries;
+    private final Counter throttles;
+    private final Counter rejects;
+    private final Counter billableUnits;
     private final DistributionSummary batchSize;
     private final Timer endToEnd;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    ForwarderMetrics(MeterRegistry registry, String destination) {
+    ForwarderMetrics(MeterRegistry registry, String destination, String billableUnit) {
         Tags tags = Tags.of("destination", destination);
         messages = Counter.builder("tidegate.forwarded.messages").tags(tags)
                 .description("Messages the destination accepted").register(registry);
@@ -27,24 +34,59 @@ final class ForwarderMetrics {
         bytes = Counter.builder("tidegate.forwarded.bytes").tags(tags).baseUnit("bytes")
                 .description("Payload bytes the destination accepted").register(registry);
         errors = Counter.builder("tidegate.forward.errors").tags(tags)
-                .description("Failed batch writes (each is retried)").register(registry);
+                .description("Failed writes (each is retried)").register(registry);
+        retries = Counter.builder("tidegate.forward.retries").tags(tags)
+                .description("Entries sent again after a failed or partly failed write").register(registry);
+        throttles = Counter.builder("tidegate.forward.throttles").tags(tags)
+                .description("Entries the destination refused for lack of capacity (retried)").register(registry);
+        rejects = Counter.builder("tidegate.forward.rejects").tags(tags)
+                .description("Entries rejected for good and moved to the dead-letter outbox").register(registry);
+        billableUnits = billableUnit == null ? null : Counter.builder("tidegate.forward.billable.units")
+                .tags(tags).tag("unit", billableUnit)
+                .description("Units the service bills for the accepted writes").register(registry);
         batchSize = DistributionSummary.builder("tidegate.forward.batch.size").tags(tags)
                 .description("Messages per batch").publishPercentileHistogram().maximumExpectedValue(100_000.0)
                 .register(registry);
         endToEnd = Timer.builder("tidegate.forward.latency").tags(tags)
                 .description("From ingest to accepted by the destination").publishPercentileHistogram()
                 .register(registry);
+        Gauge.builder("tidegate.forward.inflight", inFlight, AtomicInteger::get).tags(tags)
+                .description("Entries in the write under way").register(registry);
     }
 
-    void accepted(int count, long payloadBytes, long oldestIngestMillis, long nowMillis) {
-        messages.increment(count);
+    void writing(int count) {
+        inFlight.set(count);
+    }
+
+    void written() {
+        inFlight.set(0);
+    }
+
+    /** A batch is complete: every entry accepted or dead-lettered. */
+    void completed(int accepted, long payloadBytes, long oldestIngestMillis, long nowMillis) {
+        messages.increment(accepted);
         batches.increment();
         bytes.increment(payloadBytes);
-        batchSize.record(count);
+        batchSize.record(accepted);
         endToEnd.record(Math.max(0, nowMillis - oldestIngestMillis), TimeUnit.MILLISECONDS);
+    }
+
+    void billed(long units) {
+        if (billableUnits != null && units > 0) {
+            billableUnits.increment(units);
+        }
     }
 
     void failed() {
         errors.increment();
+    }
+
+    void retried(int count, int throttled) {
+        retries.increment(count);
+        throttles.increment(throttled);
+    }
+
+    void rejected() {
+        rejects.increment();
     }
 }

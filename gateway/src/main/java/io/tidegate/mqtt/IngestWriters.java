@@ -18,6 +18,7 @@ final class IngestWriters {
         event.set(session, header.packetId(), message.fixedHeader().qosLevel().value(),
                 message.fixedHeader().isRetain(), session.clientId(), header.topicName(), session.publishProperties,
                 System.currentTimeMillis(), System.nanoTime());
+        event.principal(session.identity().name());
         ByteBuf payload = message.payload();
         int length = payload.readableBytes();
         payload.getBytes(payload.readerIndex(), event.payloadBuffer(length), 0, length);
@@ -27,6 +28,7 @@ final class IngestWriters {
     static final IngestEventWriter<MqttSession, Will> WILL = (event, session, will) -> {
         event.set(session, 0, will.qos(), will.retain(), session.clientId(), will.topic(), will.properties(),
                 System.currentTimeMillis(), System.nanoTime());
+        event.principal(session.identity().name());
         byte[] payload = will.payload();
         System.arraycopy(payload, 0, event.payloadBuffer(payload.length), 0, payload.length);
     };

@@ -36,6 +36,7 @@ public final class Outbox implements AutoCloseable {
     private final String name;
     private final Path directory;
     private final SingleChronicleQueue queue;
+    private final boolean readOnly;
     private final OutboxStats stats = new OutboxStats();
     private final DateTimeFormatter cycleFileFormat;
     /**
@@ -46,8 +47,9 @@ public final class Outbox implements AutoCloseable {
     /** Files of cycles below this were deleted already; saves listing the directory on every commit. */
     private volatile int deletedBelowCycle = Integer.MIN_VALUE;
 
-    private Outbox(String name, Path directory, SingleChronicleQueue queue) {
+    private Outbox(String name, Path directory, SingleChronicleQueue queue, boolean readOnly) {
         this.name = name;
+        this.readOnly = readOnly;
         this.directory = directory;
         this.queue = queue;
         this.lastIndexAtOpen = queue.lastIndex();
@@ -73,13 +75,13 @@ public final class Outbox implements AutoCloseable {
                 .rollCycle(rollCycle)
                 .timeProvider(timeProvider)
                 .build();
-        return new Outbox(name, directory, queue);
+        return new Outbox(name, directory, queue, false);
     }
 
     /** Opens an existing outbox read-only (CLI inspection), reading its roll cycle from disk. */
     public static Outbox openExisting(String name, Path directory) {
         SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory).readOnly(true).build();
-        return new Outbox(name, directory, queue);
+        return new Outbox(name, directory, queue, true);
     }
 
     static RollCycle toChronicle(OutboxConfig.RollCycle rollCycle) {
@@ -126,7 +128,16 @@ public final class Outbox implements AutoCloseable {
     }
 
     public long storedPosition(String readerName) {
-        long value = queue.tableStoreGet(POSITION_KEY_PREFIX + readerName);
+        long value;
+        try {
+            value = queue.tableStoreGet(POSITION_KEY_PREFIX + readerName);
+        } catch (IllegalStateException e) {
+            // A read-only queue (CLI inspection) cannot create the key of a reader that never committed.
+            if (!readOnly) {
+                throw e;
+            }
+            return NO_POSITION;
+        }
         return value == Long.MIN_VALUE ? NO_POSITION : value;
     }
 

@@ -4,6 +4,9 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Appends entries to one outbox. Chronicle appenders are thread-confined: each appending thread
  * (the pipeline's persist stage) takes its own from {@link Outbox#newAppender()}.
@@ -26,13 +29,21 @@ public final class OutboxAppender implements AutoCloseable {
      */
     public long append(long idMsb, long idLsb, long ingestTimeMillis, String clientId, String topic, int qos,
                        boolean retain, MessageProperties props, byte[] payload, int payloadLength) {
+        return append(idMsb, idLsb, ingestTimeMillis, clientId, topic, qos, retain, props, List.of(), payload,
+                payloadLength);
+    }
+
+    /** {@link #append} with the rendered settings of the rule action that produced the entry. */
+    public long append(long idMsb, long idLsb, long ingestTimeMillis, String clientId, String topic, int qos,
+                       boolean retain, MessageProperties props, List<Map.Entry<String, String>> settings,
+                       byte[] payload, int payloadLength) {
         long size;
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> bytes = dc.wire().bytes();
             long start = bytes.writePosition();
             try {
                 OutboxEntryCodec.write(bytes, idMsb, idLsb, ingestTimeMillis, clientId, topic, qos, retain, props,
-                        payload, payloadLength);
+                        settings, payload, payloadLength);
             } catch (RuntimeException e) {
                 dc.rollbackOnClose();
                 throw e;

@@ -2,6 +2,9 @@ package io.tidegate.pipeline;
 
 import io.tidegate.outbox.MessageProperties;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * One slot of the ingest ring, preallocated and reused. The event loop fills it (copying the
  * payload into {@link #payload}, which grows and is kept between uses), the stages read it, and
@@ -21,6 +24,8 @@ public final class IngestEvent {
     int qos;
     boolean retain;
     String clientId;
+    /** The client's authenticated identity (certificate name), or null when anonymous. */
+    String principal;
     String topic;
     MessageProperties properties = MessageProperties.NONE;
     byte[] payload = new byte[256];
@@ -28,18 +33,30 @@ public final class IngestEvent {
     long ingestTimeMillis;
     long ingestNanos;
 
-    // Filled by the route stage.
+    // Filled by the route stage: one delivery per outbox entry to write.
     long idMsb;
     long idLsb;
     final int[] destinations;
-    int destinationCount;
+    /** A delivery's own payload (a rule's SELECT result), or unused when its length is -1. */
+    final byte[][] outputs;
+    /** A delivery's payload length, or -1 for the message's own payload. */
+    final int[] outputLengths;
+    /** A delivery's rendered rule action settings (stored with the entry for its destination). */
+    final List<Map.Entry<String, String>>[] settings;
+    int deliveryCount;
 
     // Filled by the persist stage.
     boolean stored;
     String failure;
 
-    IngestEvent(int maxDestinations) {
-        this.destinations = new int[Math.max(1, maxDestinations)];
+    IngestEvent(int maxDeliveries) {
+        int capacity = Math.max(1, maxDeliveries);
+        this.destinations = new int[capacity];
+        this.outputs = new byte[capacity][];
+        this.outputLengths = new int[capacity];
+        @SuppressWarnings("unchecked")
+        List<Map.Entry<String, String>>[] none = new List[capacity];
+        this.settings = none;
     }
 
     /** Sets the publish fields; {@link #payloadBuffer(int)} then takes the payload bytes. */
@@ -54,9 +71,54 @@ public final class IngestEvent {
         this.properties = properties == null ? MessageProperties.NONE : properties;
         this.ingestTimeMillis = ingestTimeMillis;
         this.ingestNanos = ingestNanos;
+        this.principal = null;
         this.stored = false;
         this.failure = null;
-        this.destinationCount = 0;
+        this.deliveryCount = 0;
+    }
+
+    /** The authenticated identity of the publisher, for the rules' {@code principal()}. */
+    public void principal(String principal) {
+        this.principal = principal;
+    }
+
+    /** Stores the message, with its own payload, in {@code destinationId}'s outbox. */
+    public void deliverUnchanged(int destinationId) {
+        deliverUnchanged(destinationId, List.of());
+    }
+
+    /** {@link #deliverUnchanged(int)} with the rule action's rendered settings (immutable). */
+    public void deliverUnchanged(int destinationId, List<Map.Entry<String, String>> actionSettings) {
+        int i = nextDelivery();
+        destinations[i] = destinationId;
+        outputLengths[i] = -1;
+        settings[i] = actionSettings;
+    }
+
+    /** Stores {@code payload[0, length)} (copied: the caller may reuse it) in {@code destinationId}'s outbox. */
+    public void deliver(int destinationId, byte[] payload, int length) {
+        deliver(destinationId, payload, length, List.of());
+    }
+
+    /** {@link #deliver(int, byte[], int)} with the rule action's rendered settings (immutable). */
+    public void deliver(int destinationId, byte[] payload, int length, List<Map.Entry<String, String>> actionSettings) {
+        int i = nextDelivery();
+        destinations[i] = destinationId;
+        settings[i] = actionSettings;
+        byte[] output = outputs[i];
+        if (output == null || output.length < length) {
+            output = new byte[length];
+            outputs[i] = output;
+        }
+        System.arraycopy(payload, 0, output, 0, length);
+        outputLengths[i] = length;
+    }
+
+    private int nextDelivery() {
+        if (deliveryCount == destinations.length) {
+            throw new IllegalStateException("more than " + destinations.length + " deliveries for one message");
+        }
+        return deliveryCount++;
     }
 
     /** An array of at least {@code length} bytes to copy the payload into. */
@@ -71,10 +133,17 @@ public final class IngestEvent {
     void clear() {
         origin = null;
         clientId = null;
+        principal = null;
         topic = null;
         properties = MessageProperties.NONE;
         if (payload.length > RETAINED_PAYLOAD_CAPACITY) {
             payload = new byte[256];
+        }
+        for (int i = 0; i < outputs.length; i++) {
+            settings[i] = null;
+            if (outputs[i] != null && outputs[i].length > RETAINED_PAYLOAD_CAPACITY) {
+                outputs[i] = null;
+            }
         }
     }
 

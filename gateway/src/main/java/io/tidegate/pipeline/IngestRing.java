@@ -52,8 +52,8 @@ public final class IngestRing implements AutoCloseable {
     public IngestRing(PipelineConfig config, List<Outbox> outboxes, Router router, StoredMessageListener listener,
                       MeterRegistry registry) {
         this.metrics = new PipelineMetrics(registry);
-        int destinations = outboxes.size();
-        this.disruptor = new Disruptor<>(() -> new IngestEvent(destinations), config.ringSize(),
+        int maxDeliveries = router.maxDeliveries();
+        this.disruptor = new Disruptor<>(() -> new IngestEvent(maxDeliveries), config.ringSize(),
                 stageThreadFactory(), ProducerType.MULTI, waitStrategy(config.waitStrategy()));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         disruptor.handleEventsWith(new StageSequence(new RouteStage(router), new PersistStage(outboxes, metrics),

@@ -53,12 +53,14 @@ final class PersistStage implements EventHandler<IngestEvent> {
             return;
         }
         try {
-            for (int i = 0; i < e.destinationCount; i++) {
+            for (int i = 0; i < e.deliveryCount; i++) {
+                boolean unchanged = e.outputLengths[i] < 0;
                 appenders[e.destinations[i]].append(e.idMsb, e.idLsb, e.ingestTimeMillis, e.clientId, e.topic, e.qos,
-                        e.retain, e.properties, e.payload, e.payloadLength);
+                        e.retain, e.properties, e.settings[i], unchanged ? e.payload : e.outputs[i],
+                        unchanged ? e.payloadLength : e.outputLengths[i]);
             }
             e.stored = true;
-            metrics.stored(e.destinationCount);
+            metrics.stored(e.deliveryCount);
         } catch (RuntimeException ex) {
             // Never acknowledge what is not stored: the ack stage answers with an error instead.
             e.stored = false;

@@ -22,10 +22,10 @@ final class RouteStage implements EventHandler<IngestEvent> {
     public void onEvent(IngestEvent event, long sequence, boolean endOfBatch) {
         ids.next(event, event.ingestTimeMillis);
         try {
-            event.destinationCount = router.route(event, event.destinations);
+            router.route(event);
         } catch (RuntimeException ex) {
             // Not routed is not "routed nowhere": the persist stage refuses it instead of acknowledging it.
-            event.destinationCount = 0;
+            event.deliveryCount = 0;
             event.failure = "routing failed: " + ex.getClass().getSimpleName() + ": " + ex.getMessage();
             logFailure(ex);
         }

@@ -1,22 +1,24 @@
 package io.tidegate.pipeline;
 
 /**
- * Chooses the destinations of a message. Runs on the route stage's thread only.
+ * Chooses where a message is stored. Runs on the ring's consumer thread only.
  */
-@FunctionalInterface
 public interface Router {
 
     /**
-     * Writes the ids of the outboxes the message goes to into {@code destinations} and returns how
-     * many; 0 drops the message (it is still acknowledged: the rules chose not to keep it).
+     * Adds the message's deliveries to the event ({@link IngestEvent#deliverUnchanged},
+     * {@link IngestEvent#deliver}); adding none drops the message (it is still acknowledged: the
+     * rules chose not to keep it).
      */
-    int route(IngestEvent event, int[] destinations);
+    void route(IngestEvent event);
 
-    /** Sends every message to one destination. */
+    /** The most deliveries {@link #route} adds for one message; ring slots are sized by it. */
+    default int maxDeliveries() {
+        return 1;
+    }
+
+    /** Stores every message, unchanged, in one destination. */
     static Router always(int destinationId) {
-        return (event, destinations) -> {
-            destinations[0] = destinationId;
-            return 1;
-        };
+        return event -> event.deliverUnchanged(destinationId);
     }
 }

@@ -193,7 +193,7 @@ class ConfigLoaderTest {
     void unknownTopLevelField() {
         assertThat(yamlFailure(dir, "datadir: /tmp\n").getMessage())
                 .isEqualTo("datadir: unknown field; known fields are dataDir, listeners, mqtt, authorization, pipeline,"
-                        + " outbox, routing, destinations, admin");
+                        + " outbox, routing, destinations, admin, rules");
     }
 
     @Test
@@ -270,7 +270,7 @@ class ConfigLoaderTest {
     @Test
     void nulledSectionIsReportedMissing() {
         assertThat(yamlFailure(dir, "routing: ~\n").getMessage())
-                .isEqualTo("routing: missing; expected a mapping with fields defaultDestination");
+                .isEqualTo("routing: missing; expected a mapping with fields defaultDestination, unmatched");
     }
 
     @Test

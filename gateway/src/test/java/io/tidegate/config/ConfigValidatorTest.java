@@ -134,7 +134,7 @@ class ConfigValidatorTest {
                 """)).containsExactly(
                 "destinations[\"Bad Name\"]: \"Bad Name\" is not allowed as a destination name; expected 1 to 63 lower-case"
                         + " letters, digits, '_' or '-', starting with a letter or digit (it becomes a directory name)",
-                "destinations[\"Bad Name\"].type: missing; expected one of file",
+                "destinations[\"Bad Name\"].type: missing; expected one of file, kinesis, dynamodb",
                 "destinations[\"Bad Name\"].maxFileBytes: 1023 is not allowed; expected an integer of at least 1024",
                 "destinations[\"Bad Name\"].rollIntervalSeconds: 0 is not allowed; expected an integer of at least 1",
                 "destinations[\"Bad Name\"].batch.maxRecords: 100001 is not allowed; expected an integer from 1 to 100000",
@@ -192,7 +192,7 @@ class ConfigValidatorTest {
     void validatesProgrammaticConfigs() {
         TidegateConfig defaults = ConfigLoader.loadDefaults();
         TidegateConfig broken = new TidegateConfig(null, Map.of(), defaults.mqtt(), defaults.authorization(), null,
-                defaults.outbox(), defaults.routing(), defaults.destinations(), defaults.admin());
+                defaults.outbox(), defaults.routing(), defaults.destinations(), defaults.admin(), defaults.rules());
 
         assertThat(ConfigValidator.problems(broken)).extracting(ConfigProblem::toString).containsExactly(
                 "dataDir: missing; expected a directory path for the gateway's data",

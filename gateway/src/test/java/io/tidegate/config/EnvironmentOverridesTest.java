@@ -165,7 +165,8 @@ class EnvironmentOverridesTest {
     void unknownTopLevelVariable() {
         assertThat(envFailure(Map.of("TIDEGATE_DATA_DIRECTORY", "/x")).getMessage())
                 .isEqualTo("environment variable TIDEGATE_DATA_DIRECTORY: matches no configuration field; known fields at the"
-                        + " top level are dataDir, listeners, mqtt, authorization, pipeline, outbox, routing, destinations, admin");
+                        + " top level are dataDir, listeners, mqtt, authorization, pipeline, outbox, routing, destinations, admin,"
+                        + " rules");
     }
 
     @Test

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,20 +29,118 @@ class ForwarderTest {
 
     @TempDir
     Path dir;
+    @TempDir
+    Path deadLetterDir;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<Forwarder> started = new ArrayList<>();
     private Outbox outbox;
+    private Outbox deadLetterOutbox;
 
     @BeforeEach
     void openOutbox() {
         outbox = open();
+        deadLetterOutbox = Outbox.open("deadletter/dest", deadLetterDir, OutboxConfig.RollCycle.DAILY);
     }
 
     @AfterEach
     void stopAll() {
         started.forEach(f -> f.stop(Duration.ofSeconds(5)));
         outbox.close();
+        deadLetterOutbox.close();
+    }
+
+    @Test
+    void exactlyTheRetriableEntriesAreSentAgainInTheirOrder() {
+        append(0, 6, 8);
+        AtomicInteger writes = new AtomicInteger();
+        TestDestination destination = new TestDestination().outcomes(batch -> {
+            WriteResult result = WriteResult.accepted(batch.size());
+            if (writes.incrementAndGet() == 1) {
+                result.retry(1, "InternalFailure").throttle(4, "ProvisionedThroughputExceededException");
+            }
+            return result;
+        });
+
+        Forwarder forwarder = start(destination, new BatchConfig(1000, MIB, 0));
+        Await.until("6 delivered", () -> forwarder.status().delivered() == 6);
+
+        assertThat(topics(destination.attempts.get(0))).containsExactlyElementsOf(topicRange(0, 6));
+        assertThat(topics(destination.attempts.get(1))).containsExactly("topic/1", "topic/4");
+        assertThat(topics(destination.acceptedEntries())).containsExactlyInAnyOrderElementsOf(topicRange(0, 6))
+                .doesNotHaveDuplicates();
+        assertThat(registry.get("tidegate.forward.retries").counter().count()).isEqualTo(2);
+        assertThat(registry.get("tidegate.forward.throttles").counter().count()).isEqualTo(1);
+        assertThat(registry.get("tidegate.forwarded.messages").counter().count()).isEqualTo(6);
+        assertThat(registry.get("tidegate.forward.billable.units").tag("unit", "test_units").counter().count())
+                .isEqualTo(6);
+        assertThat(outbox.storedPosition(Forwarder.READER_NAME)).isEqualTo(outbox.lastIndex());
+    }
+
+    @Test
+    void thePositionWaitsUntilEveryEntryOfTheBatchIsAccepted() {
+        append(0, 3, 8);
+        TestDestination destination = new TestDestination()
+                .outcomes(batch -> WriteResult.accepted(batch.size()).retry(batch.size() - 1, "InternalFailure"));
+        Forwarder forwarder = start(destination, new BatchConfig(1000, MIB, 0));
+        Await.until("a few retries", () -> destination.attempts.size() >= 3);
+
+        assertThat(forwarder.status().state()).isEqualTo("degraded");
+        assertThat(forwarder.status().lastError()).contains("1 of").contains("InternalFailure");
+        assertThat(outbox.storedPosition(Forwarder.READER_NAME)).isEqualTo(Outbox.NO_POSITION);
+        assertThat(destination.attempts.subList(1, 3)).allSatisfy(a -> assertThat(topics(a)).containsExactly("topic/2"));
+    }
+
+    @Test
+    void rejectedEntriesGoToTheDeadLetterOutboxWithTheirReason() {
+        append(0, 4, 8);
+        TestDestination destination = new TestDestination()
+                .outcomes(batch -> WriteResult.accepted(batch.size()).reject(2, "ValidationException: bad key"));
+
+        Forwarder forwarder = start(destination, new BatchConfig(1000, MIB, 0));
+        Await.until("batch complete", () -> outbox.storedPosition(Forwarder.READER_NAME) == outbox.lastIndex());
+
+        assertThat(topics(destination.acceptedEntries())).containsExactly("topic/0", "topic/1", "topic/3");
+        List<OutboxEntry> dead = deadLetters();
+        assertThat(topics(dead)).containsExactly("topic/2");
+        assertThat(dead.get(0).properties().userProperties()).containsExactly(
+                Map.entry(DeadLetters.REASON_PROPERTY, "ValidationException: bad key"),
+                Map.entry(DeadLetters.DESTINATION_PROPERTY, "dest"));
+        assertThat(registry.get("tidegate.forward.rejects").counter().count()).isEqualTo(1);
+        assertThat(forwarder.status().delivered()).isEqualTo(3);
+    }
+
+    @Test
+    void batchesStayWithinTheDestinationsLimitsAndAnEntryThatNeverFitsIsDeadLettered() {
+        append(0, 5, 40);
+        append(5, 6, 500);
+        append(6, 9, 40);
+        TestDestination destination = new TestDestination().limits(new DestinationLimits(2, 100, 200));
+
+        start(destination, new BatchConfig(1000, MIB, 0));
+        Await.until("all passed", () -> outbox.storedPosition(Forwarder.READER_NAME) == outbox.lastIndex());
+
+        assertThat(destination.attempts).allSatisfy(batch -> {
+            assertThat(batch).hasSizeLessThanOrEqualTo(2);
+            assertThat(payloadBytes(batch)).isLessThanOrEqualTo(100);
+        });
+        assertThat(topics(destination.acceptedEntries())).containsExactly("topic/0", "topic/1", "topic/2", "topic/3",
+                "topic/4", "topic/6", "topic/7", "topic/8");
+        List<OutboxEntry> dead = deadLetters();
+        assertThat(topics(dead)).containsExactly("topic/5");
+        assertThat(dead.get(0).payload()).hasSize(500);
+        assertThat(dead.get(0).properties().userProperties().get(0).getValue())
+                .isEqualTo("entry of 500 bytes exceeds the destination's limit of 100 bytes");
+    }
+
+    private List<OutboxEntry> deadLetters() {
+        List<OutboxEntry> dead = new ArrayList<>();
+        try (OutboxReader reader = deadLetterOutbox.openBrowserAt(Outbox.NO_POSITION)) {
+            for (OutboxEntry e = reader.next(); e != null; e = reader.next()) {
+                dead.add(e);
+            }
+        }
+        return dead;
     }
 
     @Test
@@ -247,7 +347,8 @@ class ForwarderTest {
 
     /** A forwarder retrying within milliseconds, stopped after the test. */
     private Forwarder create(TestDestination destination, BatchConfig batch) {
-        Forwarder forwarder = new Forwarder("dest", outbox, destination, batch, registry, new Backoff(1, 10));
+        Forwarder forwarder = new Forwarder("dest", outbox, destination, new DeadLetters(deadLetterOutbox, "dest"),
+                batch, registry, new Backoff(1, 10));
         started.add(forwarder);
         return forwarder;
     }

@@ -7,16 +7,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A destination that records every write attempt and every accepted batch; it can be told to fail
- * the next writes, fail all of them, or hold one attempt until the test releases it.
+ * the next writes, fail all of them, hold one attempt until the test releases it, or report chosen
+ * per-entry outcomes (retriable, throttled, rejected).
  */
 final class TestDestination implements Destination {
 
     /** Every batch offered, failed or not (copies: the forwarder reuses its list). */
     final List<List<OutboxEntry>> attempts = new CopyOnWriteArrayList<>();
-    /** Batches accepted, in order. */
+    /** The accepted part of every write that did not throw, in order. */
     final List<List<OutboxEntry>> accepted = new CopyOnWriteArrayList<>();
 
     private volatile int failuresLeft;
@@ -24,6 +26,29 @@ final class TestDestination implements Destination {
     private volatile int holdAttempt = -1;
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean closed;
+    private volatile Function<List<OutboxEntry>, WriteResult> outcomes = batch -> WriteResult.accepted(batch.size());
+    private volatile DestinationLimits limits = DestinationLimits.NONE;
+
+    /** Decides each write's per-entry outcomes (all accepted by default); runs after the failure switches. */
+    TestDestination outcomes(Function<List<OutboxEntry>, WriteResult> decide) {
+        outcomes = decide;
+        return this;
+    }
+
+    TestDestination limits(DestinationLimits newLimits) {
+        limits = newLimits;
+        return this;
+    }
+
+    @Override
+    public DestinationLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public String billableUnit() {
+        return "test_units";
+    }
 
     TestDestination failNext(int count) {
         failuresLeft = count;
@@ -46,7 +71,7 @@ final class TestDestination implements Destination {
     }
 
     @Override
-    public void write(List<OutboxEntry> batch) throws Exception {
+    public WriteResult write(List<OutboxEntry> batch) throws Exception {
         List<OutboxEntry> copy = List.copyOf(batch);
         attempts.add(copy);
         if (attempts.size() == holdAttempt && !release.await(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -59,7 +84,15 @@ final class TestDestination implements Destination {
             failuresLeft--;
             throw new IOException("injected failure, " + failuresLeft + " more to come");
         }
-        accepted.add(copy);
+        WriteResult result = outcomes.apply(copy);
+        List<OutboxEntry> acceptedPart = new java.util.ArrayList<>();
+        for (int i = 0; i < copy.size(); i++) {
+            if (result.outcome(i) == WriteResult.Outcome.ACCEPTED) {
+                acceptedPart.add(copy.get(i));
+            }
+        }
+        accepted.add(List.copyOf(acceptedPart));
+        return result.billableUnits(acceptedPart.size());
     }
 
     List<OutboxEntry> acceptedEntries() {

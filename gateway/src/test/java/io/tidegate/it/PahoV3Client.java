@@ -21,6 +21,10 @@ final class PahoV3Client implements DeviceClient {
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout(10);
         options.setKeepAliveInterval(30);
+        // Paho frees an in-flight slot on its own thread slightly after completing the token: with
+        // fast acknowledgements the default of 10 trips "Too many publishes in progress" (32202)
+        // although this synchronous client never has more than one publish outstanding.
+        options.setMaxInflight(1000);
         client.setTimeToWait(10_000);
     }
 
@@ -42,6 +46,11 @@ final class PahoV3Client implements DeviceClient {
     /** Publishes to any topic with QoS 1 and waits for the PUBACK. */
     void publishTo(String topic, int seq) throws MqttException {
         client.publish(topic, DeviceClient.payload(seq), 1, false);
+    }
+
+    /** Publishes {@code payload} to any topic with QoS 1 and waits for the PUBACK. */
+    void publishTo(String topic, String payload) throws MqttException {
+        client.publish(topic, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false);
     }
 
     boolean isConnected() {

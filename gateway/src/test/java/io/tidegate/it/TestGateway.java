@@ -22,6 +22,7 @@ final class TestGateway implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> environment;
     private Gateway gateway;
+    private Path configFile;
 
     private TestGateway(Path dataDir, Map<String, String> environment) {
         this.dataDir = dataDir;
@@ -46,8 +47,18 @@ final class TestGateway implements AutoCloseable {
         return start(dataDir, Map.of());
     }
 
+    /** Starts on free ports with {@code configFile} on top of the defaults (e.g. an AWS destination). */
+    static TestGateway startWithConfig(Path dataDir, Path configFile) throws Exception {
+        TestGateway test = new TestGateway(dataDir, new HashMap<>(Map.of("TIDEGATE_DATADIR", dataDir.toString(),
+                "TIDEGATE_LISTENERS_MQTT_PORT", "0", "TIDEGATE_LISTENERS_MQTTS_PORT", "0",
+                "TIDEGATE_LISTENERS_MQTTS_HOST", "127.0.0.1", "TIDEGATE_ADMIN_PORT", "0")));
+        test.configFile = configFile;
+        test.startGateway();
+        return test;
+    }
+
     private void startGateway() throws Exception {
-        TidegateConfig config = ConfigLoader.load(Optional.empty(), environment);
+        TidegateConfig config = ConfigLoader.load(Optional.ofNullable(configFile), environment);
         gateway = Gateway.start(config);
     }
 

@@ -52,8 +52,11 @@ final class MqttTestServer implements AutoCloseable {
     private static final String PROBE_TOPIC = "$probe";
     private static final Router TO_OUTBOX = Router.always(0);
     /** {@link #TO_OUTBOX}, except for the start-up probe, which goes nowhere. */
-    private static final Router ALWAYS_OUTBOX_BUT_PROBE = (event, destinations) ->
-            PROBE_TOPIC.equals(event.topic()) ? 0 : TO_OUTBOX.route(event, destinations);
+    private static final Router ALWAYS_OUTBOX_BUT_PROBE = event -> {
+        if (!PROBE_TOPIC.equals(event.topic())) {
+            TO_OUTBOX.route(event);
+        }
+    };
     private static final IngestEventWriter<Object, Object> PROBE = (event, a, b) -> {
         event.set(null, 0, 0, false, "probe", PROBE_TOPIC, MessageProperties.NONE, System.currentTimeMillis(),
                 System.nanoTime());

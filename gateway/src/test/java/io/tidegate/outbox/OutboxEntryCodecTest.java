@@ -106,6 +106,30 @@ class OutboxEntryCodecTest {
     }
 
     @Test
+    void actionSettingsRoundTripInOrderAsVersion2() {
+        List<Map.Entry<String, String>> settings = List.of(Map.entry("partitionKey", "oven-1"),
+                Map.entry("topic", "alerts/oven-1"));
+        byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
+        OutboxEntryCodec.write(bytes, ID.getMostSignificantBits(), ID.getLeastSignificantBits(), 5, "c", "t", 1, false,
+                MessageProperties.NONE, settings, payload, payload.length);
+
+        assertThat(bytes.readUnsignedByte(0)).isEqualTo(2);
+        OutboxEntry entry = OutboxEntryCodec.read(bytes, 9);
+        assertThat(entry.actionSettings()).containsExactlyElementsOf(settings);
+        assertThat(entry.actionSetting("topic")).isEqualTo("alerts/oven-1");
+        assertThat(entry.actionSetting("missing")).isNull();
+        assertThat(entry.payload()).isEqualTo(payload);
+    }
+
+    @Test
+    void anEntryWithoutActionSettingsIsStillWrittenAsVersion1() {
+        OutboxEntry entry = roundTrip(1, ID, 1, "c", "t", 1, false, MessageProperties.NONE, new byte[] {1});
+
+        assertThat(bytes.readUnsignedByte(0)).isEqualTo(1);
+        assertThat(entry.actionSettings()).isEmpty();
+    }
+
+    @Test
     void emptyPayload() {
         OutboxEntry entry = roundTrip(1, ID, 1, "c", "t", 1, false, MessageProperties.NONE, new byte[0]);
 

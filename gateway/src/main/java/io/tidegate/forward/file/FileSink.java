@@ -1,6 +1,7 @@
 package io.tidegate.forward.file;
 
 import io.tidegate.forward.Destination;
+import io.tidegate.forward.WriteResult;
 import io.tidegate.outbox.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public final class FileSink implements Destination {
     }
 
     @Override
-    public void write(List<OutboxEntry> batch) throws IOException {
+    public WriteResult write(List<OutboxEntry> batch) throws IOException {
         ByteBuffer lines = encoder.encode(batch);
         if (channel == null || shouldRoll(lines.remaining())) {
             roll();
@@ -68,6 +69,7 @@ public final class FileSink implements Destination {
             throw e;
         }
         currentBytes = channel.position();
+        return WriteResult.accepted(batch.size());
     }
 
     private boolean shouldRoll(int incoming) {

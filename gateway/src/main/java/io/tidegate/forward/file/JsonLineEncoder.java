@@ -22,12 +22,14 @@ import java.util.Map;
 
 /**
  * One JSON object per message:
- * {@code {"id","ts","clientId","topic","qos","retain"?,"payload"|"payloadBase64","properties"?}}.
+ * {@code {"id","ts","clientId","topic","qos","retain"?,"payload"|"payloadBase64","action"?,"properties"?}};
+ * {@code action} holds the settings of the rule action that routed the message, when it has any.
  * {@code payload} holds the payload as a JSON value when it is one complete JSON document in UTF-8
  * (line breaks between its tokens become spaces), otherwise {@code payloadBase64} holds the bytes.
- * {@code ts} is the ingest time in ISO-8601 UTC.
+ * {@code ts} is the ingest time in ISO-8601 UTC. {@link #line(OutboxEntry)} (the {@code outbox dump}
+ * command) puts the entry's queue {@code index} first.
  */
-final class JsonLineEncoder {
+public final class JsonLineEncoder {
 
     private final JsonFactory json = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -37,12 +39,23 @@ final class JsonLineEncoder {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 
+    /** One entry as a JSON object with its outbox {@code index} first, without the line break. */
+    public String line(OutboxEntry entry) {
+        buffer.reset();
+        try (JsonGenerator out = json.createGenerator(buffer)) {
+            writeEntry(out, entry, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
     ByteBuffer encode(List<OutboxEntry> batch) {
         buffer.reset();
         try (JsonGenerator out = json.createGenerator(buffer)) {
             out.setRootValueSeparator(null);
             for (OutboxEntry entry : batch) {
-                writeEntry(out, entry);
+                writeEntry(out, entry, false);
                 out.flush();
                 buffer.write('\n');
             }
@@ -52,8 +65,11 @@ final class JsonLineEncoder {
         return ByteBuffer.wrap(buffer.toByteArray());
     }
 
-    private void writeEntry(JsonGenerator out, OutboxEntry e) throws IOException {
+    private void writeEntry(JsonGenerator out, OutboxEntry e, boolean withIndex) throws IOException {
         out.writeStartObject();
+        if (withIndex) {
+            out.writeNumberField("index", e.index());
+        }
         out.writeStringField("id", e.messageId().toString());
         out.writeStringField("ts", Instant.ofEpochMilli(e.ingestTimeMillis()).toString());
         out.writeStringField("clientId", e.clientId());
@@ -68,6 +84,13 @@ final class JsonLineEncoder {
             out.writeRawValue(onOneLine(jsonPayload));
         } else {
             out.writeStringField("payloadBase64", Base64.getEncoder().encodeToString(e.payload()));
+        }
+        if (!e.actionSettings().isEmpty()) {
+            out.writeObjectFieldStart("action");
+            for (Map.Entry<String, String> setting : e.actionSettings()) {
+                out.writeStringField(setting.getKey(), setting.getValue());
+            }
+            out.writeEndObject();
         }
         if (!e.properties().isEmpty()) {
             writeProperties(out, e.properties());

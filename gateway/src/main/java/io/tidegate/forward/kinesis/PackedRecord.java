@@ -1,0 +1,8 @@
+package io.tidegate.forward.kinesis;
+
+/**
+ * One Kinesis record to put and the batch positions of the messages it carries (one, or many when
+ * aggregated): the record's fate is theirs.
+ */
+record PackedRecord(String partitionKey, byte[] data, int[] positions) {
+}

@@ -1,0 +1,136 @@
+package io.tidegate.rules.json;
+
+import java.nio.charset.StandardCharsets;
+
+/** JSON string escapes and UTF-8 validation over raw bytes, for {@link JsonDocument}. */
+final class JsonStrings {
+
+    private JsonStrings() {
+    }
+
+    /**
+     * Validates the escape starting at {@code pos} (a backslash).
+     *
+     * @return the index after it, or -1 when it is not a valid JSON escape; a {@code \\uD8xx} high
+     *         surrogate must be followed by a low-surrogate escape, since UTF-8 cannot encode it alone
+     */
+    static int checkEscape(byte[] buf, int pos, int limit) {
+        if (pos + 1 >= limit) {
+            return -1;
+        }
+        switch (buf[pos + 1]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+                return pos + 2;
+            case 'u':
+                int unit = hex4(buf, pos + 2, limit);
+                if (unit < 0 || Character.isLowSurrogate((char) unit)) {
+                    return -1;
+                }
+                if (!Character.isHighSurrogate((char) unit)) {
+                    return pos + 6;
+                }
+                if (pos + 7 >= limit || buf[pos + 6] != '\\' || buf[pos + 7] != 'u') {
+                    return -1;
+                }
+                int low = hex4(buf, pos + 8, limit);
+                return low >= 0 && Character.isLowSurrogate((char) low) ? pos + 12 : -1;
+            default:
+                return -1;
+        }
+    }
+
+    /**
+     * Validates one multi-byte UTF-8 sequence starting at {@code pos}: no overlong forms, no
+     * surrogates, nothing above U+10FFFF.
+     *
+     * @return the index after it, or -1
+     */
+    static int checkUtf8(byte[] buf, int pos, int limit) {
+        int lead = buf[pos] & 0xFF;
+        int continuations;
+        int min2 = 0x80;
+        int max2 = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            continuations = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            continuations = 2;
+            if (lead == 0xE0) {
+                min2 = 0xA0;
+            } else if (lead == 0xED) {
+                max2 = 0x9F;
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            continuations = 3;
+            if (lead == 0xF0) {
+                min2 = 0x90;
+            } else if (lead == 0xF4) {
+                max2 = 0x8F;
+            }
+        } else {
+            return -1;
+        }
+        if (pos + continuations >= limit) {
+            return -1;
+        }
+        int second = buf[pos + 1] & 0xFF;
+        if (second < min2 || second > max2) {
+            return -1;
+        }
+        for (int i = 2; i <= continuations; i++) {
+            if ((buf[pos + i] & 0xC0) != 0x80) {
+                return -1;
+            }
+        }
+        return pos + continuations + 1;
+    }
+
+    /** Decodes validated string content (between the quotes) that holds escapes. */
+    static String unescape(byte[] buf, int from, int to) {
+        StringBuilder text = new StringBuilder(to - from);
+        int run = from;
+        int i = from;
+        while (i < to) {
+            if (buf[i] != '\\') {
+                i++;
+                continue;
+            }
+            if (i > run) {
+                text.append(new String(buf, run, i - run, StandardCharsets.UTF_8));
+            }
+            byte kind = buf[i + 1];
+            switch (kind) {
+                case 'b' -> text.append('\b');
+                case 'f' -> text.append('\f');
+                case 'n' -> text.append('\n');
+                case 'r' -> text.append('\r');
+                case 't' -> text.append('\t');
+                case 'u' -> {
+                    text.append((char) hex4(buf, i + 2, to));
+                    i += 4;
+                }
+                default -> text.append((char) kind); // " \ /
+            }
+            i += 2;
+            run = i;
+        }
+        if (run < to) {
+            text.append(new String(buf, run, to - run, StandardCharsets.UTF_8));
+        }
+        return text.toString();
+    }
+
+    private static int hex4(byte[] buf, int pos, int limit) {
+        if (pos + 4 > limit) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = pos; i < pos + 4; i++) {
+            int digit = Character.digit(buf[i], 16);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value << 4 | digit;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,94 @@
+package io.tidegate.forward.kinesis;
+
+import io.tidegate.forward.WriteResult;
+import io.tidegate.forward.aws.MessageKey;
+import io.tidegate.outbox.MessageProperties;
+import io.tidegate.outbox.OutboxEntry;
+import org.junit.jupiter.api.Test;
+import software.amazon.kinesis.retrieval.AggregatorUtil;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Aggregated records are checked with the Kinesis Client Library's own de-aggregation, not ours. */
+class RecordPackerTest {
+
+    @Test
+    void aggregatedRecordsAreDeAggregatedByTheKclIntoTheOriginalMessagesInOrder() {
+        List<OutboxEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            batch.add(entry(i, "device-" + (i % 3), "message " + i + " " + "x".repeat(i % 50)));
+        }
+        WriteResult result = WriteResult.accepted(batch.size());
+
+        List<PackedRecord> records = new RecordPacker(MessageKey.of("clientid"), true, 4096).pack(batch, result);
+
+        assertThat(records).allSatisfy(r -> assertThat(r.data().length).isLessThanOrEqualTo(4096));
+        assertThat(records).allSatisfy(r -> assertThat(r.data()).startsWith(AggregatedRecord.MAGIC));
+        List<KinesisClientRecord> messages = new AggregatorUtil().deaggregate(asKcl(records));
+        assertThat(messages).hasSize(300).allMatch(KinesisClientRecord::aggregated);
+        for (String device : List.of("device-0", "device-1", "device-2")) {
+            List<String> expected = batch.stream().filter(e -> e.clientId().equals(device))
+                    .map(e -> new String(e.payload(), StandardCharsets.UTF_8)).toList();
+            List<String> got = messages.stream().filter(m -> m.partitionKey().equals(device))
+                    .map(m -> StandardCharsets.UTF_8.decode(m.data()).toString()).toList();
+            assertThat(got).containsExactlyElementsOf(expected);
+        }
+        int positions = records.stream().mapToInt(r -> r.positions().length).sum();
+        assertThat(positions).isEqualTo(300);
+    }
+
+    @Test
+    void theSizeEstimateIsNeverBelowTheRecordOfOneMessage() {
+        RecordPacker packer = new RecordPacker(MessageKey.of("clientid"), true, 51_200);
+        for (int size : new int[] {0, 1, 127, 128, 16_383, 16_384, 1_000_000}) {
+            OutboxEntry entry = entry(0, "device-with-a-longer-name", "y".repeat(size));
+            PackedRecord record = packer.pack(List.of(entry), WriteResult.accepted(1)).get(0);
+            assertThat(packer.sizeOf(entry)).as("payload %d", size)
+                    .isGreaterThanOrEqualTo(record.data().length + record.partitionKey().length());
+        }
+    }
+
+    @Test
+    void singleRecordsCarryTheirPayloadAndABadKeyIsRejected() {
+        List<OutboxEntry> batch = List.of(entry(0, "a", "one"), entry(1, "x".repeat(257), "two"), entry(2, "", "three"));
+        WriteResult result = WriteResult.accepted(3);
+
+        List<PackedRecord> records = new RecordPacker(MessageKey.of("clientid"), false, 0).pack(batch, result);
+
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).data()).isEqualTo("one".getBytes(StandardCharsets.UTF_8));
+        assertThat(result.outcome(1)).isEqualTo(WriteResult.Outcome.REJECTED);
+        assertThat(result.reason(1)).contains("257 characters");
+        assertThat(result.outcome(2)).isEqualTo(WriteResult.Outcome.REJECTED);
+    }
+
+    @Test
+    void aTopicOrLiteralCanBeTheKey() {
+        OutboxEntry entry = entry(0, "dev", "p");
+        assertThat(MessageKey.of("topic").of(entry)).isEqualTo("dt/dev/t");
+        assertThat(MessageKey.of("fleet-a").of(entry)).isEqualTo("fleet-a");
+    }
+
+    private static List<KinesisClientRecord> asKcl(List<PackedRecord> records) {
+        List<KinesisClientRecord> kcl = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            kcl.add(KinesisClientRecord.builder().data(ByteBuffer.wrap(records.get(i).data()))
+                    .partitionKey(records.get(i).partitionKey()).sequenceNumber(Integer.toString(i))
+                    .approximateArrivalTimestamp(Instant.now()).build());
+        }
+        return kcl;
+    }
+
+    static OutboxEntry entry(int i, String clientId, String payload) {
+        return new OutboxEntry(i, new UUID(0, i), 1_700_000_000_000L + i, clientId, "dt/" + clientId + "/t", 1, false,
+                MessageProperties.NONE, payload.getBytes(StandardCharsets.UTF_8), 0);
+    }
+}

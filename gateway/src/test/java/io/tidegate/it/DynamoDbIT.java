@@ -1,0 +1,270 @@
+package io.tidegate.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DynamoDB destination end to end: devices publish over MQTT to a real gateway, which writes
+ * to DynamoDB Local; items are read back with Query and Scan. Unprocessed items and throttling,
+ * which DynamoDB Local never produces, come from a {@link FaultProxy}.
+ */
+@ExtendWith(LocalServices.class)
+class DynamoDbIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DEVICES = 20;
+    private static final int MESSAGES = 1000;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void twentyDevicesThousandMessagesEachBecomeOneItemEach(DynamoDbLocal local) throws Exception {
+        DynamoDbClient dynamo = client(local.endpoint());
+        createTable(dynamo, "telemetry");
+        TestGateway gateway = gateway(local.endpoint(), "telemetry", "ttlSeconds: 86400");
+
+        Fleet.publish(gateway.mqttPort(), "car", DEVICES, MESSAGES);
+        AwsIt.awaitForwarded(gateway.gateway(), "table", (long) DEVICES * MESSAGES);
+
+        for (int d = 0; d < DEVICES; d++) {
+            String device = Fleet.clientId("car", d);
+            List<Integer> seqs = new ArrayList<>();
+            query(dynamo, "telemetry", device).forEach(item -> seqs.add(Integer.parseInt(item.get("seq").n())));
+            assertThat(seqs).as(device).hasSize(MESSAGES).doesNotHaveDuplicates();
+            assertThat(seqs).as("%s in sort key order", device).isSorted();
+        }
+        Map<String, AttributeValue> item = query(dynamo, "telemetry", "car-3").get(7);
+        assertThat(item.get("device").s()).isEqualTo("car-3");
+        assertThat(item.get("temp").n()).isEqualTo("21.5");
+        assertThat(item.get("ok").bool()).isTrue();
+        assertThat(item.get("meta").m().get("fw").s()).isEqualTo("1.2.3");
+        assertThat(item.get("meta").m().get("tags").l()).extracting(v -> v.s() != null ? v.s() : v.n())
+                .containsExactly("a", "7");
+        assertThat(item.get("topic").s()).isEqualTo("dt/car-3/telemetry");
+        long ingestMillis = Long.parseLong(item.get("ingestTime").n());
+        assertThat(item.get("sk").s()).isEqualTo(String.format("%013d#%s", ingestMillis, item.get("messageId").s()));
+        assertThat(Long.parseLong(item.get("ttl").n())).isEqualTo(ingestMillis / 1000 + 86400);
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.billable.units", "table"))
+                .isEqualTo(DEVICES * MESSAGES);
+    }
+
+    @Test
+    void unprocessedItemsAndThrottlingAreRetriedUntilEveryItemIsThere(DynamoDbLocal local) throws Exception {
+        DynamoDbClient dynamo = client(local.endpoint());
+        createTable(dynamo, "faulty");
+        FaultProxy proxy = new FaultProxy(local.endpoint());
+        toClose.add(proxy);
+        List<List<String>> calls = new CopyOnWriteArrayList<>();
+        List<List<String>> unprocessedPerCall = new CopyOnWriteArrayList<>();
+        AtomicInteger batchCalls = new AtomicInteger();
+        proxy.fault((target, body) -> {
+            if (!target.endsWith(".BatchWriteItem")) {
+                return FaultProxy.passThrough(body);
+            }
+            int call = batchCalls.incrementAndGet();
+            ObjectNode request = (ObjectNode) read(body);
+            calls.add(sortKeys(request, "faulty"));
+            if (call == 3) {
+                unprocessedPerCall.add(sortKeys(request, "faulty"));
+                return throttled();
+            }
+            if (call <= 12) {
+                return leaveSomeUnprocessed(request, "faulty", unprocessedPerCall);
+            }
+            unprocessedPerCall.add(List.of());
+            return FaultProxy.passThrough(body);
+        });
+        TestGateway gateway = gateway(proxy.endpoint(), "faulty", "");
+
+        Fleet.publish(gateway.mqttPort(), "van", 5, 200);
+        AwsIt.awaitForwarded(gateway.gateway(), "table", 1000);
+
+        List<Map<String, AttributeValue>> items = dynamo.scanPaginator(b -> b.tableName("faulty")).items().stream().toList();
+        assertThat(items).hasSize(1000);
+        for (int d = 0; d < 5; d++) {
+            assertThat(query(dynamo, "faulty", Fleet.clientId("van", d))).hasSize(200);
+        }
+        int checked = 0;
+        for (int i = 0; i < unprocessedPerCall.size() && i + 1 < calls.size(); i++) {
+            if (!unprocessedPerCall.get(i).isEmpty()) {
+                assertThat(calls.get(i + 1)).as("call %d", i + 2).containsExactlyElementsOf(unprocessedPerCall.get(i));
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(3);
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.throttles", "table"))
+                .isEqualTo(unprocessedPerCall.stream().mapToInt(List::size).sum());
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.retries", "table"))
+                .isEqualTo(unprocessedPerCall.stream().mapToInt(List::size).sum());
+    }
+
+    @Test
+    void anItemOver400KbIsDeadLetteredAndShownByOutboxDump(DynamoDbLocal local) throws Exception {
+        DynamoDbClient dynamo = client(local.endpoint());
+        createTable(dynamo, "limits");
+        TestGateway gateway = gateway(local.endpoint(), "limits", "");
+        byte[] huge = new byte[400 * 1024];
+
+        Fleet.publishOne(gateway.mqttPort(), "truck-1", Fleet.payload("truck-1", 0));
+        Fleet.publishOne(gateway.mqttPort(), "truck-1", huge);
+        Fleet.publishOne(gateway.mqttPort(), "truck-1", "not json".getBytes(StandardCharsets.UTF_8));
+        AwsIt.awaitForwarded(gateway.gateway(), "table", 3);
+
+        List<Map<String, AttributeValue>> items = query(dynamo, "limits", "truck-1");
+        assertThat(items).hasSize(2);
+        assertThat(items.get(1).get("payload").b().asUtf8String()).isEqualTo("not json");
+        List<String> dead = AwsIt.dump(dir.resolve("tidegate.yaml"), gateway.dataDir(), "deadletter/table");
+        assertThat(dead).hasSize(1);
+        JsonNode line = JSON.readTree(dead.get(0));
+        assertThat(line.get("properties").get("userProperties").toString())
+                .contains("tidegate.deadletter.reason", "exceeds the destination's limit of 409600 bytes");
+    }
+
+    // ---- fault shapes ----
+
+    private static FaultProxy.Exchange throttled() {
+        return new FaultProxy.Exchange() {
+            @Override
+            public byte[] forward() {
+                return null;
+            }
+
+            @Override
+            public FaultProxy.Response answer(int status, byte[] body) {
+                return new FaultProxy.Response(400, ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+                        + "ProvisionedThroughputExceededException\",\"message\":\"The level of configured provisioned"
+                        + " throughput for the table was exceeded.\"}").getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /** Holds back every other item and answers with them in {@code UnprocessedItems}, as DynamoDB does. */
+    private static FaultProxy.Exchange leaveSomeUnprocessed(ObjectNode request, String table,
+                                                           List<List<String>> unprocessedPerCall) {
+        ArrayNode all = (ArrayNode) request.get("RequestItems").get(table);
+        ArrayNode kept = JSON.createArrayNode();
+        ArrayNode held = JSON.createArrayNode();
+        for (int i = 0; i < all.size(); i++) {
+            (i % 2 == 0 && all.size() > 1 ? kept : held).add(all.get(i));
+        }
+        if (all.size() == 1) {
+            // a lone item goes through, or the retries would never end
+            kept.add(held.remove(0));
+        }
+        List<String> heldKeys = new ArrayList<>();
+        held.forEach(r -> heldKeys.add(r.get("PutRequest").get("Item").get("sk").get("S").asText()));
+        unprocessedPerCall.add(heldKeys);
+        ((ObjectNode) request.get("RequestItems")).set(table, kept);
+        byte[] forward = bytes(request);
+        return new FaultProxy.Exchange() {
+            @Override
+            public byte[] forward() {
+                return forward;
+            }
+
+            @Override
+            public FaultProxy.Response answer(int status, byte[] body) {
+                ObjectNode response = (ObjectNode) read(body);
+                if (!held.isEmpty()) {
+                    response.putObject("UnprocessedItems").set(table, held);
+                }
+                return new FaultProxy.Response(status, bytes(response));
+            }
+        };
+    }
+
+    // ---- helpers ----
+
+    private TestGateway gateway(String endpoint, String table, String extra) throws Exception {
+        Path config = AwsIt.config(dir, "table", """
+                    type: dynamodb
+                    aws: {region: us-east-1, endpoint: "%s", credentials: static, accessKeyId: test, secretAccessKey: test}
+                    dynamodb: {table: %s, partitionKey: clientid, partitionKeyAttribute: pk, sortKeyAttribute: sk%s}
+                """.formatted(endpoint, table, extra.isEmpty() ? "" : ", " + extra));
+        TestGateway gateway = TestGateway.startWithConfig(dir.resolve("data"), config);
+        toClose.add(gateway);
+        return gateway;
+    }
+
+    private DynamoDbClient client(String endpoint) {
+        DynamoDbClient client = DynamoDbClient.builder().region(Region.US_EAST_1).endpointOverride(URI.create(endpoint))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+        toClose.add(client);
+        return client;
+    }
+
+    private static void createTable(DynamoDbClient dynamo, String table) {
+        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH),
+                        k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+    }
+
+    private static List<Map<String, AttributeValue>> query(DynamoDbClient dynamo, String table, String device) {
+        return dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression("pk = :d")
+                        .expressionAttributeValues(Map.of(":d", AttributeValue.fromS(device))))
+                .items().stream().toList();
+    }
+
+    private static List<String> sortKeys(ObjectNode request, String table) {
+        List<String> keys = new ArrayList<>();
+        request.get("RequestItems").get(table)
+                .forEach(r -> keys.add(r.get("PutRequest").get("Item").get("sk").get("S").asText()));
+        return keys;
+    }
+
+    private static JsonNode read(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
