@@ -1,0 +1,25 @@
+package io.tidegate.loadgen.report;
+
+/** HTML text escaping for the report. */
+final class Html {
+
+    private Html() {
+    }
+
+    static String escape(Object value) {
+        String s = String.valueOf(value);
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
