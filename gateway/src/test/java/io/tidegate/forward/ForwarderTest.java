@@ -98,7 +98,9 @@ class ForwarderTest {
                 .outcomes(batch -> WriteResult.accepted(batch.size()).reject(2, "ValidationException: bad key"));
 
         Forwarder forwarder = start(destination, new BatchConfig(1000, MIB, 0));
-        Await.until("batch complete", () -> outbox.storedPosition(Forwarder.READER_NAME) == outbox.lastIndex());
+        // The status is published just after the commit: wait for both.
+        Await.until("batch complete", () -> outbox.storedPosition(Forwarder.READER_NAME) == outbox.lastIndex()
+                && forwarder.status().delivered() == 3);
 
         assertThat(topics(destination.acceptedEntries())).containsExactly("topic/0", "topic/1", "topic/3");
         List<OutboxEntry> dead = deadLetters();
