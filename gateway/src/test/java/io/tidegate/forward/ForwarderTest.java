@@ -1,5 +1,6 @@
 package io.tidegate.forward;
 
+import io.tidegate.testing.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidegate.config.BatchConfig;
 import io.tidegate.config.OutboxConfig;

@@ -1,5 +1,6 @@
 package io.tidegate.forward;
 
+import io.tidegate.testing.Await;
 import io.tidegate.outbox.OutboxEntry;
 
 import java.io.IOException;

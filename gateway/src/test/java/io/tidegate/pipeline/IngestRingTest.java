@@ -1,5 +1,6 @@
 package io.tidegate.pipeline;
 
+import io.tidegate.testing.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidegate.config.OutboxConfig;
 import io.tidegate.config.PipelineConfig;

@@ -1,17 +1,17 @@
-package io.tidegate.forward;
+package io.tidegate.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Bounded polling for a condition another thread makes true; fails with {@code what} on timeout. */
-final class Await {
+public final class Await {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private Await() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
