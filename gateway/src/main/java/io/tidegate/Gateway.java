@@ -306,13 +306,22 @@ public final class Gateway implements AutoCloseable, StatusSource {
         if (loops != null) {
             loops.shutdown(Duration.ofSeconds(5));
         }
+        // All at once: destinations that are down must not add up their timeouts past a pod's grace period.
+        forwarders.forEach(forwarder -> forwarder.requestStop(FORWARDER_FLUSH_TIMEOUT));
+        boolean forwardersStopped = true;
         for (Forwarder forwarder : forwarders) {
-            forwarder.stop(FORWARDER_FLUSH_TIMEOUT);
+            forwardersStopped &= forwarder.awaitStop(FORWARDER_FLUSH_TIMEOUT);
         }
-        if (outboxes != null) {
-            outboxes.close();
+        if (forwardersStopped) {
+            if (outboxes != null) {
+                outboxes.close();
+            }
+            deadLetterOutboxes.forEach(Outbox::close);
+        } else {
+            // Closing a Chronicle queue under a thread still using it can crash the JVM; the OS
+            // releases the files at exit, and everything committed is already on disk.
+            log.warn("a forwarder is still running: outboxes are left open for the process exit");
         }
-        deadLetterOutboxes.forEach(Outbox::close);
         if (admin != null) {
             admin.close();
         }

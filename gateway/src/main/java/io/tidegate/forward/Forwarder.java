@@ -95,18 +95,38 @@ public final class Forwarder implements AutoCloseable {
      * {@code timeout}. What it could not deliver stays in the outbox for the next start.
      */
     public void stop(Duration timeout) {
+        requestStop(timeout);
+        awaitStop(timeout);
+    }
+
+    /**
+     * Asks the forwarder to deliver what is in its outbox now and stop within {@code timeout},
+     * without waiting: the gateway asks all its forwarders first, then waits for them together.
+     */
+    public void requestStop(Duration timeout) {
         stopDeadlineNanos = System.nanoTime() + timeout.toNanos();
         stopping = true;
         LockSupport.unpark(thread);
+    }
+
+    /**
+     * Waits for a stop asked by {@link #requestStop}: the timeout plus a second of grace, then
+     * interrupts and waits once more, so its queues are not closed under it.
+     *
+     * @return whether the thread ended
+     */
+    public boolean awaitStop(Duration timeout) {
         try {
             thread.join(timeout.toMillis() + 1000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                log.warn("forwarder {} did not stop in time; undelivered entries stay in its outbox", name);
+                thread.join(1000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
-            thread.interrupt();
-            log.warn("forwarder {} did not stop in time; undelivered entries stay in its outbox", name);
-        }
+        return !thread.isAlive();
     }
 
     @Override
@@ -137,7 +157,8 @@ public final class Forwarder implements AutoCloseable {
                     break;
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too (an entry that cannot be decoded, memory): the status must say "failed".
             log.error("forwarder {} stopped on an unexpected error; its outbox keeps the data", name, e);
             status = status.failed(e.toString());
         } finally {
@@ -162,7 +183,9 @@ public final class Forwarder implements AutoCloseable {
     private void fillBatch() {
         long bytes = 0;
         long firstReadNanos = 0;
-        while (toWrite.size() < maxRecords && bytes < maxBatchBytes) {
+        // batch.size(), not toWrite.size(): entries too large to send count too, so a backlog of them
+        // is never read into memory at once.
+        while (batch.size() < maxRecords && bytes < maxBatchBytes) {
             OutboxEntry entry = reader.next();
             if (entry != null) {
                 long size = destination.sizeOf(entry);
@@ -174,9 +197,9 @@ public final class Forwarder implements AutoCloseable {
                     firstReadNanos = System.nanoTime();
                 }
                 batch.add(entry);
+                bytes += Math.min(size, maxBatchBytes);
                 if (size <= maxRecordBytes) {
                     toWrite.add(entry);
-                    bytes += size;
                 }
                 continue;
             }

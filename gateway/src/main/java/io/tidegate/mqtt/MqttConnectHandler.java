@@ -162,7 +162,7 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
-        int keepAlive = effectiveKeepAlive(header.keepAliveTimeSeconds());
+        int keepAlive = v5 ? effectiveKeepAlive(header.keepAliveTimeSeconds()) : header.keepAliveTimeSeconds();
         MqttConnAckMessage connAck = connAck(version, clientId, assigned,
                 keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1);
         session = new MqttSession(channel, clientId, version, identity.get(), policy, clientReceiveMaximum,
@@ -214,7 +214,11 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
                 MessagePropertiesMapper.fromMqtt(payload.willProperties()));
     }
 
-    /** The keep alive the server enforces: the client's, capped by the configured maximum. */
+    /**
+     * The keep alive the server enforces on an MQTT 5 client: its own, capped by the configured
+     * maximum and announced as Server Keep Alive. MQTT 3.1.1 cannot announce a different value, so
+     * a 3.1.1 client keeps its own (capping it would disconnect healthy idle clients).
+     */
     private int effectiveKeepAlive(int requested) {
         int max = server.config().maxKeepAliveSeconds();
         if (max > 0 && (requested == 0 || requested > max)) {

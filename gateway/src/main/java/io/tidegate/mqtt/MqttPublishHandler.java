@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tidegate.mqtt.topic.TopicProblem;
@@ -23,12 +24,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
 
-    private static final long RETRY_MICROS = 500;
+    /** First retry of a full ring, doubling on each miss up to {@link #MAX_RETRY_MICROS}. */
+    private static final long MIN_RETRY_MICROS = 500;
+    private static final long MAX_RETRY_MICROS = 50_000;
 
     private final MqttServerContext server;
     /** Accepted messages the ring had no room for yet, in arrival order; each retained. */
     private final ArrayDeque<MqttPublishMessage> waiting = new ArrayDeque<>();
     private ScheduledFuture<?> retry;
+    private long retryMicros = MIN_RETRY_MICROS;
 
     MqttPublishHandler(MqttServerContext server) {
         this.server = server;
@@ -134,7 +138,8 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
     private void pause(ChannelHandlerContext ctx) {
         ctx.channel().config().setAutoRead(false);
         if (retry == null) {
-            retry = ctx.executor().schedule(() -> retryWaiting(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+            retryMicros = MIN_RETRY_MICROS;
+            retry = ctx.executor().schedule(() -> retryWaiting(ctx), retryMicros, TimeUnit.MICROSECONDS);
         }
     }
 
@@ -152,7 +157,9 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
                     releaseWaiting();
                     return;
                 }
-                retry = ctx.executor().schedule(() -> retryWaiting(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+                // Back off: thousands of paused devices must not keep the event loops busy polling.
+                retryMicros = Math.min(MAX_RETRY_MICROS, retryMicros * 2);
+                retry = ctx.executor().schedule(() -> retryWaiting(ctx), retryMicros, TimeUnit.MICROSECONDS);
                 return;
             }
             waiting.poll().release();
@@ -174,6 +181,19 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
         while ((message = waiting.poll()) != null) {
             message.release();
         }
+    }
+
+    /**
+     * While this handler holds the socket paused, the client's PINGREQs sit unread: a reader-idle
+     * event then says nothing about the client, so it must not end the connection as a keep-alive
+     * timeout.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !waiting.isEmpty()) {
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -47,8 +47,13 @@ final class StageSequence implements EventHandler<IngestEvent> {
 
     @Override
     public void onEvent(IngestEvent event, long sequence, boolean endOfBatch) throws Exception {
-        route.onEvent(event, sequence, endOfBatch);
-        persist.onEvent(event, sequence, endOfBatch);
-        ack.onEvent(event, sequence, endOfBatch);
+        try {
+            route.onEvent(event, sequence, endOfBatch);
+            persist.onEvent(event, sequence, endOfBatch);
+        } finally {
+            // Whatever happened above (even an Error from a full disk under a memory-mapped append),
+            // the publisher gets an answer: a message not marked stored is refused, never acknowledged.
+            ack.onEvent(event, sequence, endOfBatch);
+        }
     }
 }

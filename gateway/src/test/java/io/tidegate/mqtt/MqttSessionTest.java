@@ -175,6 +175,19 @@ class MqttSessionTest {
     }
 
     @Test
+    @DisplayName("3.1.1 has no Server Keep Alive: mqtt.maxKeepAliveSeconds does not cut a client's own keep alive")
+    void maxKeepAliveIsNotForcedOnMqtt311() {
+        MqttConfig maxOne = new MqttConfig(4096, 32, 10, 1, 16);
+        try (MqttTestServer server = MqttTestServer.start(dataDir, maxOne)) {
+            MqttTestClient client = server.newClient(V311).send(Packets.connect(V311, "dev-1").keepAlive(0).bytes());
+            client.receive(MqttMessageType.CONNACK);
+
+            // With the cap applied the connection would be closed after 1.5 s without traffic.
+            client.assertOpenFor(Duration.ofMillis(2_500));
+        }
+    }
+
+    @Test
     @DisplayName("[MQTT-3.1.2-6] a clean session ends with its connection, and its subscriptions with it")
     void subscriptionsEndWithConnection() {
         try (MqttTestServer server = MqttTestServer.start(dataDir)) {

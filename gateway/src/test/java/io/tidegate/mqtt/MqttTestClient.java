@@ -127,6 +127,17 @@ final class MqttTestClient implements AutoCloseable {
         awaitClosed(WAIT);
     }
 
+    /** Keeps running the channel's timers for {@code period} and asserts the server never closed it. */
+    void assertOpenFor(Duration period) {
+        long deadline = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            channel.runPendingTasks();
+            channel.runScheduledPendingTasks();
+            assertThat(channel.isActive()).as("connection still open").isTrue();
+            LockSupport.parkNanos(10_000_000);
+        }
+    }
+
     /** The network drops: the connection closes without a DISCONNECT from the device. */
     void drop() {
         channel.close();
