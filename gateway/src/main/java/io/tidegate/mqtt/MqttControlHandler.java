@@ -78,6 +78,16 @@ final class MqttControlHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /** Deliveries held back while the socket was full go out once it drains. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        if (session != null && ctx.channel().isWritable()) {
+            session.sendWaiting();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {

@@ -34,13 +34,19 @@ public final class MqttSession implements PublishOrigin {
 
     /** Deliveries waiting for the client's receive window, beyond which they are dropped and counted. */
     static final int MAX_WAITING_DELIVERIES = 10_000;
+    /**
+     * QoS 1/2 deliveries unacknowledged at once, whatever the client allows (3.1.1 has no Receive
+     * Maximum, and 5.0 defaults to 65,535): bounds what one slow subscriber holds in memory.
+     */
+    static final int MAX_OUTBOUND_IN_FLIGHT = 1_024;
 
     private final Channel channel;
     private final String clientId;
     private final MqttVersion version;
     private final Identity identity;
     private final TopicPolicy policy;
-    private final int clientReceiveMaximum;
+    /** QoS 1/2 deliveries in flight at most: the client's Receive Maximum, capped. */
+    private final int outboundWindow;
     private final int clientMaximumPacketSize;
     private final MqttMetrics metrics;
     private final MqttDisconnector disconnector;
@@ -73,7 +79,7 @@ public final class MqttSession implements PublishOrigin {
         this.version = version;
         this.identity = identity;
         this.policy = policy;
-        this.clientReceiveMaximum = clientReceiveMaximum;
+        this.outboundWindow = Math.min(clientReceiveMaximum, MAX_OUTBOUND_IN_FLIGHT);
         this.clientMaximumPacketSize = clientMaximumPacketSize;
         this.will = will;
         this.metrics = metrics;
@@ -231,7 +237,9 @@ public final class MqttSession implements PublishOrigin {
             metrics.delivered();
             return true;
         }
-        if (outboundInFlight.size() >= clientReceiveMaximum) {
+        if (!waiting.isEmpty() || !canSend()) {
+            // Behind earlier deliveries, or the client's window is full, or its socket cannot take
+            // more: wait here (bounded) instead of piling up in Netty's outbound buffer.
             if (waiting.size() >= MAX_WAITING_DELIVERIES) {
                 metrics.dropped("subscriber_queue_full");
                 return false;
@@ -239,6 +247,14 @@ public final class MqttSession implements PublishOrigin {
             waiting.add(delivery);
             return false;
         }
+        return send(delivery);
+    }
+
+    private boolean canSend() {
+        return outboundInFlight.size() < outboundWindow && channel.isWritable();
+    }
+
+    private boolean send(Delivery delivery) {
         int packetId = nextPacketId();
         outboundInFlight.put(packetId, delivery);
         channel.write(delivery.publish().toMessage(delivery.qos(), packetId, version));
@@ -277,10 +293,11 @@ public final class MqttSession implements PublishOrigin {
         channel.writeAndFlush(reply(MqttMessageType.PUBREL, packetId, reason));
     }
 
-    private void sendWaiting() {
+    /** Sends waiting QoS 1/2 deliveries while the window and the socket allow (also when it becomes writable). */
+    void sendWaiting() {
         boolean wrote = false;
-        while (!waiting.isEmpty() && outboundInFlight.size() < clientReceiveMaximum) {
-            wrote |= deliver(waiting.poll());
+        while (!waiting.isEmpty() && canSend()) {
+            wrote |= send(waiting.poll());
         }
         if (wrote) {
             channel.flush();

@@ -166,6 +166,27 @@ class MqttSubscribeTest {
     }
 
     @Test
+    @DisplayName("a subscriber whose socket cannot take more gets its QoS 1 deliveries held back, in order, until it drains")
+    void qos1DeliveriesWaitWhileTheSubscribersSocketIsFull() {
+        try (MqttTestServer server = MqttTestServer.start(dataDir)) {
+            MqttTestClient subscriber = subscribed(server, V311, "sub-1", 1, "dt/#");
+            MqttTestClient publisher = server.connect(V311, "dev-1");
+            // Netty's own flow control: the channel reports itself unwritable, as with a full socket.
+            subscriber.channel().unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+
+            publishQos1(publisher, V311, "dt/dev-1/a", 1);
+            publishQos1(publisher, V311, "dt/dev-1/b", 2);
+            subscriber.assertNothingReceived();
+
+            subscriber.channel().unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+            MqttPublishMessage first = (MqttPublishMessage) subscriber.receive(MqttMessageType.PUBLISH);
+            MqttPublishMessage second = (MqttPublishMessage) subscriber.receive(MqttMessageType.PUBLISH);
+            assertThat(first.variableHeader().topicName()).isEqualTo("dt/dev-1/a");
+            assertThat(second.variableHeader().topicName()).isEqualTo("dt/dev-1/b");
+        }
+    }
+
+    @Test
     @DisplayName("[MQTT-3.3.4-9] 5.0: a PUBREC with a reason code of 0x80 or more ends a QoS 2 delivery without PUBREL")
     void pubRecWithErrorEndsDelivery() {
         try (MqttTestServer server = MqttTestServer.start(dataDir)) {
