@@ -55,7 +55,7 @@ public final class DeadLetters implements AutoCloseable {
                 p.contentType(), p.responseTopic(), p.correlationData(), user);
         appender.append(entry.messageId().getMostSignificantBits(), entry.messageId().getLeastSignificantBits(),
                 entry.ingestTimeMillis(), entry.clientId(), entry.topic(), entry.qos(), entry.retain(), marked,
-                entry.payload(), entry.payload().length);
+                entry.actionSettings(), entry.payload(), entry.payload().length);
     }
 
     public Outbox outbox() {

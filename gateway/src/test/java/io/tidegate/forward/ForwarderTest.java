@@ -106,6 +106,7 @@ class ForwarderTest {
         assertThat(topics(destination.acceptedEntries())).containsExactly("topic/0", "topic/1", "topic/3");
         List<OutboxEntry> dead = deadLetters();
         assertThat(topics(dead)).containsExactly("topic/2");
+        assertThat(dead.get(0).actionSettings()).containsExactly(Map.entry("partitionKey", "pk-2"));
         assertThat(dead.get(0).properties().userProperties()).containsExactly(
                 Map.entry(DeadLetters.REASON_PROPERTY, "ValidationException: bad key"),
                 Map.entry(DeadLetters.DESTINATION_PROPERTY, "dest"));
@@ -363,7 +364,7 @@ class ForwarderTest {
                 byte[] payload = new byte[payloadBytes];
                 Arrays.fill(payload, (byte) ('a' + i % 26));
                 appender.append(i, i, System.currentTimeMillis(), "client", "topic/" + i, 1, false,
-                        MessageProperties.NONE, payload, payload.length);
+                        MessageProperties.NONE, List.of(Map.entry("partitionKey", "pk-" + i)), payload, payload.length);
             }
         }
     }
