@@ -248,6 +248,7 @@ public final class Forwarder implements AutoCloseable {
             }
             metrics.billed(result.billableUnits());
             List<OutboxEntry> again = new ArrayList<>();
+            int failed = 0;
             int throttled = 0;
             String firstReason = null;
             for (int i = 0; i < sending.size(); i++) {
@@ -258,19 +259,22 @@ public final class Forwarder implements AutoCloseable {
                         acceptedBytes += entry.payload().length;
                     }
                     case REJECTED -> deadLetter(entry, result.reason(i));
+                    case DEFERRED -> again.add(entry);
                     case RETRIABLE, THROTTLED -> {
                         again.add(entry);
+                        failed++;
                         throttled += result.outcome(i) == WriteResult.Outcome.THROTTLED ? 1 : 0;
                         firstReason = firstReason == null ? result.reason(i) : firstReason;
                     }
                 }
             }
-            if (!again.isEmpty()) {
-                if (!backOff(again.size() + " of " + sending.size() + " entries not accepted: " + firstReason,
-                        again.size())) {
+            if (failed > 0) {
+                // Deferred entries wait with the failed ones: they follow them in the device's order.
+                if (!backOff(failed + " of " + sending.size() + " entries not accepted: " + firstReason,
+                        failed)) {
                     return false;
                 }
-                metrics.retried(again.size(), throttled);
+                metrics.retried(failed, throttled);
             }
             sending = again;
         }

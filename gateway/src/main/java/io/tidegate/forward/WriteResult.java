@@ -11,8 +11,11 @@ import java.util.Arrays;
  */
 public final class WriteResult {
 
-    /** The fate of one entry. */
-    public enum Outcome { ACCEPTED, RETRIABLE, THROTTLED, REJECTED }
+    /**
+     * The fate of one entry. {@code DEFERRED} is no failure: the destination chose not to send it
+     * in this call (to keep a device's order) and it goes in the next call, without backing off.
+     */
+    public enum Outcome { ACCEPTED, RETRIABLE, THROTTLED, REJECTED, DEFERRED }
 
     private final Outcome[] outcomes;
     private final String[] reasons;
@@ -37,6 +40,11 @@ public final class WriteResult {
     /** Entry {@code i} was refused for lack of capacity: send it again after backing off. */
     public WriteResult throttle(int i, String reason) {
         return mark(i, Outcome.THROTTLED, reason);
+    }
+
+    /** Entry {@code i} was held back from this call on purpose: send it in the next one, at once. */
+    public WriteResult defer(int i) {
+        return mark(i, Outcome.DEFERRED, null);
     }
 
     /** Entry {@code i} can never be accepted: dead-letter it with {@code reason}. */

@@ -93,6 +93,29 @@ class ForwarderTest {
     }
 
     @Test
+    void deferredEntriesGoInTheNextCallInOrderWithoutCountingAsFailures() {
+        append(0, 3, 8);
+        AtomicInteger calls = new AtomicInteger();
+        TestDestination destination = new TestDestination().outcomes(batch -> {
+            WriteResult result = WriteResult.accepted(batch.size());
+            if (calls.getAndIncrement() == 0) {
+                for (int i = 1; i < batch.size(); i++) {
+                    result.defer(i);
+                }
+            }
+            return result;
+        });
+
+        Forwarder forwarder = start(destination, new BatchConfig(1000, MIB, 0));
+        Await.until("all delivered", () -> forwarder.status().delivered() == 3);
+
+        assertThat(destination.attempts).extracting(ForwarderTest::topics)
+                .containsExactly(List.of("topic/0", "topic/1", "topic/2"), List.of("topic/1", "topic/2"));
+        assertThat(registry.get("tidegate.forward.retries").counter().count()).isZero();
+        assertThat(forwarder.status().isHealthy()).isTrue();
+    }
+
+    @Test
     void rejectedEntriesGoToTheDeadLetterOutboxWithTheirReason() {
         append(0, 4, 8);
         TestDestination destination = new TestDestination()

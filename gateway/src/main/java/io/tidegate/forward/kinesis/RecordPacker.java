@@ -6,13 +6,16 @@ import io.tidegate.outbox.OutboxEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a batch into Kinesis records: one record per message, or, with aggregation, one KPL
- * aggregated record per partition key and up to the target size. Messages whose partition key
+ * aggregated record per partition key and call, up to the target size (the rest of that key's
+ * messages are deferred to the next call). Messages whose partition key
  * Kinesis refuses (empty, or over 256 characters) are rejected in the {@link WriteResult}.
  */
 final class RecordPacker {
@@ -58,28 +61,35 @@ final class RecordPacker {
         return records;
     }
 
-    /** Groups by partition key in order of appearance; a key's records keep its messages' order. */
+    /**
+     * Groups by partition key in order of appearance: one aggregated record per key and call. A
+     * key's messages beyond what fits in {@code targetBytes} are deferred to the next call instead
+     * of going into a second record of the same call: if the first record failed while the second
+     * succeeded, the retry would land after it and break the device's order.
+     */
     private List<PackedRecord> aggregated(List<OutboxEntry> batch, WriteResult result) {
-        List<PackedRecord> records = new ArrayList<>();
-        Map<String, Group> open = new LinkedHashMap<>();
+        Map<String, Group> groups = new LinkedHashMap<>();
+        Set<String> full = new HashSet<>();
         for (int i = 0; i < batch.size(); i++) {
             String key = validKey(batch.get(i), i, result);
             if (key == null) {
                 continue;
             }
             byte[] payload = batch.get(i).payload();
-            Group group = open.get(key);
-            if (group != null && group.record.count() > 0 && group.record.sizeWith(payload.length) > targetBytes) {
-                records.add(group.close());
-                group = null;
+            if (full.contains(key)) {
+                result.defer(i);
+                continue;
             }
-            if (group == null) {
-                group = new Group(new AggregatedRecord(key));
-                open.put(key, group);
+            Group group = groups.computeIfAbsent(key, k -> new Group(new AggregatedRecord(k)));
+            if (group.record.count() > 0 && group.record.sizeWith(payload.length) > targetBytes) {
+                full.add(key);
+                result.defer(i);
+                continue;
             }
             group.add(payload, i);
         }
-        open.values().forEach(group -> records.add(group.close()));
+        List<PackedRecord> records = new ArrayList<>(groups.size());
+        groups.values().forEach(group -> records.add(group.close()));
         return records;
     }
 

@@ -26,10 +26,37 @@ class RecordPackerTest {
         for (int i = 0; i < 300; i++) {
             batch.add(entry(i, "device-" + (i % 3), "message " + i + " " + "x".repeat(i % 50)));
         }
-        WriteResult result = WriteResult.accepted(batch.size());
+        RecordPacker packer = new RecordPacker(MessageKey.of("clientid"), true, 4096);
 
-        List<PackedRecord> records = new RecordPacker(MessageKey.of("clientid"), true, 4096).pack(batch, result);
+        // As the forwarder does: what a call defers goes into the next call, in order.
+        List<PackedRecord> records = new ArrayList<>();
+        List<OutboxEntry> remaining = batch;
+        int calls = 0;
+        while (!remaining.isEmpty()) {
+            WriteResult result = WriteResult.accepted(remaining.size());
+            List<PackedRecord> call = packer.pack(remaining, result);
+            assertThat(call).extracting(PackedRecord::partitionKey).as("one record per key and call").doesNotHaveDuplicates();
+            for (PackedRecord record : call) {
+                int[] positions = record.positions();
+                int[] original = new int[positions.length];
+                for (int p = 0; p < positions.length; p++) {
+                    original[p] = (int) remaining.get(positions[p]).index();
+                }
+                records.add(new PackedRecord(record.partitionKey(), record.data(), original));
+            }
+            List<OutboxEntry> deferred = new ArrayList<>();
+            for (int i = 0; i < remaining.size(); i++) {
+                if (result.outcome(i) == WriteResult.Outcome.DEFERRED) {
+                    deferred.add(remaining.get(i));
+                } else {
+                    assertThat(result.outcome(i)).isEqualTo(WriteResult.Outcome.ACCEPTED);
+                }
+            }
+            remaining = deferred;
+            calls++;
+        }
 
+        assertThat(calls).as("a device's messages beyond 4 KiB wait for the next call").isGreaterThan(1);
         assertThat(records).allSatisfy(r -> assertThat(r.data().length).isLessThanOrEqualTo(4096));
         assertThat(records).allSatisfy(r -> assertThat(r.data()).startsWith(AggregatedRecord.MAGIC));
         List<KinesisClientRecord> messages = new AggregatorUtil().deaggregate(asKcl(records));
