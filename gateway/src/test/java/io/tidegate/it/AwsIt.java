@@ -3,6 +3,7 @@ package io.tidegate.it;
 import io.micrometer.core.instrument.Counter;
 import io.tidegate.Gateway;
 import io.tidegate.cli.TidegateCli;
+import io.tidegate.testing.Await;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -44,20 +45,14 @@ final class AwsIt {
     }
 
     /** Waits until the destination accepted or dead-lettered {@code count} messages. */
-    static void awaitForwarded(Gateway gateway, String destination, long count) throws InterruptedException {
+    static void awaitForwarded(Gateway gateway, String destination, long count) {
         until("forwarded " + count + " to " + destination, () ->
                 counter(gateway, "tidegate.forwarded.messages", destination)
                         + counter(gateway, "tidegate.forward.rejects", destination) >= count);
     }
 
-    static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+    static void until(String what, BooleanSupplier condition) {
+        Await.until(what, TIMEOUT, condition);
     }
 
     /** Runs {@code tidegate outbox dump ARGS} in this JVM; returns its output lines. */

@@ -99,7 +99,7 @@ class DynamoDbIT {
                 return FaultProxy.passThrough(body);
             }
             int call = batchCalls.incrementAndGet();
-            ObjectNode request = (ObjectNode) read(body);
+            ObjectNode request = (ObjectNode) FaultProxy.readJson(body);
             calls.add(sortKeys(request, "faulty"));
             if (call == 3) {
                 unprocessedPerCall.add(sortKeys(request, "faulty"));
@@ -192,7 +192,7 @@ class DynamoDbIT {
         held.forEach(r -> heldKeys.add(r.get("PutRequest").get("Item").get("sk").get("S").asText()));
         unprocessedPerCall.add(heldKeys);
         ((ObjectNode) request.get("RequestItems")).set(table, kept);
-        byte[] forward = bytes(request);
+        byte[] forward = FaultProxy.writeJson(request);
         return new FaultProxy.Exchange() {
             @Override
             public byte[] forward() {
@@ -201,11 +201,11 @@ class DynamoDbIT {
 
             @Override
             public FaultProxy.Response answer(int status, byte[] body) {
-                ObjectNode response = (ObjectNode) read(body);
+                ObjectNode response = (ObjectNode) FaultProxy.readJson(body);
                 if (!held.isEmpty()) {
                     response.putObject("UnprocessedItems").set(table, held);
                 }
-                return new FaultProxy.Response(status, bytes(response));
+                return new FaultProxy.Response(status, FaultProxy.writeJson(response));
             }
         };
     }
@@ -250,21 +250,5 @@ class DynamoDbIT {
         request.get("RequestItems").get(table)
                 .forEach(r -> keys.add(r.get("PutRequest").get("Item").get("sk").get("S").asText()));
         return keys;
-    }
-
-    private static JsonNode read(byte[] body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] bytes(JsonNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,10 +1,13 @@
 package io.tidegate.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +25,27 @@ import java.util.concurrent.Executors;
  * failures, unprocessed items). Checksums of rewritten answers are dropped.
  */
 final class FaultProxy implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A JSON request or response body, parsed (the AWS JSON protocols the faults rewrite). */
+    static JsonNode readJson(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A JSON node as a request or response body. */
+    static byte[] writeJson(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
 
     static {
         // The JDK server waits for Nagle's algorithm otherwise: 40 ms per small response.

@@ -108,7 +108,7 @@ class KinesisIT {
                 return FaultProxy.passThrough(body);
             }
             int call = putCalls.incrementAndGet();
-            ObjectNode request = (ObjectNode) read(body);
+            ObjectNode request = (ObjectNode) FaultProxy.readJson(body);
             calls.add(datas(request));
             if (call == 2) {
                 failedPerCall.add(datas(request));
@@ -202,7 +202,7 @@ class KinesisIT {
         }
         failedPerCall.add(failedData);
         request.set("Records", kept);
-        byte[] forward = bytes(request);
+        byte[] forward = FaultProxy.writeJson(request);
         return new FaultProxy.Exchange() {
             @Override
             public byte[] forward() {
@@ -211,7 +211,7 @@ class KinesisIT {
 
             @Override
             public FaultProxy.Response answer(int status, byte[] body) {
-                ObjectNode response = (ObjectNode) read(body);
+                ObjectNode response = (ObjectNode) FaultProxy.readJson(body);
                 ArrayNode results = (ArrayNode) response.get("Records");
                 ArrayNode merged = JSON.createArrayNode();
                 int next = 0;
@@ -227,7 +227,7 @@ class KinesisIT {
                 }
                 response.put("FailedRecordCount", failed.size());
                 response.set("Records", merged);
-                return new FaultProxy.Response(status, bytes(response));
+                return new FaultProxy.Response(status, FaultProxy.writeJson(response));
             }
         };
     }
@@ -290,7 +290,7 @@ class KinesisIT {
     private static void assertEveryMessageOnceInOrder(List<KinesisClientRecord> records, String prefix) {
         Map<String, List<Integer>> seqByDevice = new LinkedHashMap<>();
         for (KinesisClientRecord record : records) {
-            JsonNode message = read(StandardCharsets.UTF_8.decode(record.data().duplicate()).toString()
+            JsonNode message = FaultProxy.readJson(StandardCharsets.UTF_8.decode(record.data().duplicate()).toString()
                     .getBytes(StandardCharsets.UTF_8));
             String device = message.get("device").asText();
             assertThat(record.partitionKey()).isEqualTo(device);
@@ -314,21 +314,5 @@ class KinesisIT {
         List<String> datas = new ArrayList<>();
         request.get("Records").forEach(r -> datas.add(r.get("Data").asText()));
         return datas;
-    }
-
-    private static JsonNode read(byte[] body) {
-        try {
-            return JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] bytes(JsonNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -12,10 +12,15 @@ public final class Await {
     }
 
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        until(what, TIMEOUT, condition);
+    }
+
+    /** {@link #until(String, BooleanSupplier)} with a timeout of its own (slow peers, big loads). */
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + TIMEOUT + " waiting until " + what);
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
             }
             Thread.onSpinWait();
             try {
