@@ -24,6 +24,8 @@ import io.tidegate.forward.Destination;
 import io.tidegate.forward.Forwarder;
 import io.tidegate.forward.dynamodb.DynamoDbDestination;
 import io.tidegate.forward.file.FileSink;
+import io.tidegate.forward.iotcore.DownstreamSink;
+import io.tidegate.forward.iotcore.IotCoreDestination;
 import io.tidegate.forward.kinesis.KinesisDestination;
 import io.tidegate.mqtt.MqttPipeline;
 import io.tidegate.mqtt.MqttServerContext;
@@ -33,6 +35,7 @@ import io.tidegate.mqtt.topic.SubscriptionTree;
 import io.tidegate.outbox.Outbox;
 import io.tidegate.outbox.Outboxes;
 import io.tidegate.pipeline.IngestRing;
+import io.tidegate.pipeline.RingDownstreamSink;
 import io.tidegate.pipeline.Router;
 import io.tidegate.pipeline.RulesRouter;
 import io.tidegate.rules.RuleSet;
@@ -106,14 +109,15 @@ public final class Gateway implements AutoCloseable, StatusSource {
         bindJvmMetrics();
         outboxes = Outboxes.open(dataDir, config.destinations().keySet(), config.outbox());
         registerOutboxGauges();
-        startForwarders();
 
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
         RuleSet rules = RuleSet.compile(config, outboxes::idOf);
         rules.metrics().bindTo(registry);
         Router router = new RulesRouter(rules);
+        // Built before the forwarders, which put messages from the cloud into it, and started after them.
         ring = new IngestRing(config.pipeline(), outboxes.all(), router, new StoredMessageDispatcher(subscriptions),
                 registry);
+        startForwarders(new RingDownstreamSink(ring));
         ring.start();
 
         mqtt = new MqttServerContext(config.mqtt(), ring, subscriptions, new Authorizer(config.authorization()),
@@ -156,7 +160,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
         }
     }
 
-    private void startForwarders() throws IOException {
+    private void startForwarders(DownstreamSink downstream) throws IOException {
         for (Map.Entry<String, DestinationConfig> entry : config.destinations().entrySet()) {
             String name = entry.getKey();
             DestinationConfig destination = entry.getValue();
@@ -167,20 +171,22 @@ public final class Gateway implements AutoCloseable, StatusSource {
             Outbox deadLetterOutbox = Outbox.open(DeadLetters.outboxName(name), DeadLetters.directory(dataDir, name),
                     config.outbox().rollCycle());
             deadLetterOutboxes.add(deadLetterOutbox);
-            Forwarder forwarder = new Forwarder(name, outboxes.get(name), createDestination(name, destination),
+            Forwarder forwarder = new Forwarder(name, outboxes.get(name), createDestination(name, destination, downstream),
                     new DeadLetters(deadLetterOutbox, name), destination.batch(), registry);
             forwarder.start();
             forwarders.add(forwarder);
         }
     }
 
-    private Destination createDestination(String name, DestinationConfig destination) throws IOException {
+    private Destination createDestination(String name, DestinationConfig destination, DownstreamSink downstream)
+            throws IOException {
         return switch (destination.type()) {
             case FILE -> new FileSink(Optional.ofNullable(destination.directory())
                     .orElse(dataDir.resolve("sink").resolve(name)).toAbsolutePath(),
                     destination.maxFileBytes(), destination.rollIntervalSeconds() * 1000L, Clock.systemUTC());
             case KINESIS -> new KinesisDestination(destination.aws(), destination.kinesis());
             case DYNAMODB -> new DynamoDbDestination(destination.aws(), destination.dynamodb());
+            case IOTCORE -> new IotCoreDestination(name, destination.iotcore(), downstream);
         };
     }
 

@@ -14,10 +14,11 @@ import java.nio.file.Path;
  * @param aws                  {@code kinesis}, {@code dynamodb}: region, endpoint and credentials
  * @param kinesis              {@code kinesis}: stream and partition key
  * @param dynamodb             {@code dynamodb}: table and item mapping
+ * @param iotcore              {@code iotcore}: endpoint, certificates and the connection pool
  */
 public record DestinationConfig(DestinationType type, Boolean enabled, Path directory, Long maxFileBytes,
                                 Integer rollIntervalSeconds, BatchConfig batch, AwsConfig aws, KinesisConfig kinesis,
-                                DynamoDbConfig dynamodb) {
+                                DynamoDbConfig dynamodb, IotCoreConfig iotcore) {
 
     public DestinationConfig {
         enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -26,5 +27,5 @@ public record DestinationConfig(DestinationType type, Boolean enabled, Path dire
         batch = batch == null ? new BatchConfig(null, null, null) : batch;
     }
 
-    public enum DestinationType { FILE, KINESIS, DYNAMODB }
+    public enum DestinationType { FILE, KINESIS, DYNAMODB, IOTCORE }
 }

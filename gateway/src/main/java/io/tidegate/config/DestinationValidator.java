@@ -52,6 +52,12 @@ final class DestinationValidator {
         if (destination.type() == DestinationConfig.DestinationType.KINESIS
                 || destination.type() == DestinationConfig.DestinationType.DYNAMODB) {
             AwsDestinationValidator.check(path, destination, problems);
+        } else if (destination.type() == DestinationConfig.DestinationType.IOTCORE) {
+            ConfigPath iotcore = path.child("iotcore");
+            if (problems.present(iotcore, destination.iotcore(),
+                    "a mapping with endpoint, certificate, privateKey and clientIdPrefix")) {
+                IotCoreValidator.check(iotcore, destination.iotcore(), problems);
+            }
         }
     }
 }

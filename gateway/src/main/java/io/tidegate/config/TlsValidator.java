@@ -35,7 +35,7 @@ final class TlsValidator {
         }
     }
 
-    private static void checkReadable(ConfigPath path, Path file, ProblemCollector problems) {
+    static void checkReadable(ConfigPath path, Path file, ProblemCollector problems) {
         if (file == null) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.tidegate.forward;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tidegate.outbox.OutboxEntry;
 
 import java.io.IOException;
@@ -34,6 +35,10 @@ public interface Destination extends AutoCloseable {
      */
     default String billableUnit() {
         return null;
+    }
+
+    /** Registers the destination's own meters (e.g. connections up), tagged with its name. */
+    default void bindTo(MeterRegistry registry, String name) {
     }
 
     /** Short human description for logs and status, e.g. the sink directory. */

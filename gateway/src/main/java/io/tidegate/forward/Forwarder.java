@@ -73,6 +73,7 @@ public final class Forwarder implements AutoCloseable {
         this.maxRecordBytes = Math.min(limits.maxRecordBytes(), limits.maxBatchBytes());
         this.lingerMs = batchConfig.lingerMs();
         this.metrics = new ForwarderMetrics(registry, name, destination.billableUnit());
+        destination.bindTo(registry, name);
         this.status = ForwarderStatus.healthy(name, destination.describe());
         this.thread = new Thread(this::run, "tidegate-forward-" + name);
         this.thread.setDaemon(true);

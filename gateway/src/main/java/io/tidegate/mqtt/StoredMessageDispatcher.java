@@ -26,9 +26,13 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
     @Override
     public void onStored(IngestEvent event) {
         PublishOrigin origin = event.origin();
-        if (origin instanceof MqttSession publisher && event.qos() > 0) {
-            publisher.onStored(event);
-            touch(publisher);
+        if (origin instanceof MqttSession publisher) {
+            if (event.qos() > 0) {
+                publisher.onStored(event);
+                touch(publisher);
+            }
+        } else if (origin != null) {
+            origin.onStored(event);
         }
         if (event.stored() && subscriptions.size() > 0) {
             deliverLocally(event);

@@ -32,6 +32,8 @@ public final class IngestEvent {
     int payloadLength;
     long ingestTimeMillis;
     long ingestNanos;
+    /** Delivered to local subscribers only, never routed to destinations (a message from the cloud). */
+    boolean localOnly;
 
     // Filled by the route stage: one delivery per outbox entry to write.
     long idMsb;
@@ -72,6 +74,7 @@ public final class IngestEvent {
         this.ingestTimeMillis = ingestTimeMillis;
         this.ingestNanos = ingestNanos;
         this.principal = null;
+        this.localOnly = false;
         this.stored = false;
         this.failure = null;
         this.deliveryCount = 0;
@@ -80,6 +83,14 @@ public final class IngestEvent {
     /** The authenticated identity of the publisher, for the rules' {@code principal()}. */
     public void principal(String principal) {
         this.principal = principal;
+    }
+
+    /**
+     * Marks the message for local subscribers only: it skips the rules and every outbox. Messages
+     * from the cloud take this path, so a command is never forwarded back to where it came from.
+     */
+    public void localOnly() {
+        this.localOnly = true;
     }
 
     /** Stores the message, with its own payload, in {@code destinationId}'s outbox. */

@@ -21,6 +21,9 @@ final class RouteStage implements EventHandler<IngestEvent> {
     @Override
     public void onEvent(IngestEvent event, long sequence, boolean endOfBatch) {
         ids.next(event, event.ingestTimeMillis);
+        if (event.localOnly) {
+            return;
+        }
         try {
             router.route(event);
         } catch (RuntimeException ex) {

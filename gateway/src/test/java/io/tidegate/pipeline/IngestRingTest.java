@@ -124,6 +124,31 @@ class IngestRingTest {
     }
 
     @Test
+    void aMessageFromTheCloudSkipsTheRulesAndOutboxesAndIsAcknowledgedAfterTheAckStage() {
+        RecordingListener listener = new RecordingListener(first) {
+            @Override
+            public void onStored(IngestEvent event) {
+                super.onStored(event);
+                event.origin().onStored(event);
+            }
+        };
+        ring = start(64, Router.always(0), listener);
+        List<String> acknowledged = new CopyOnWriteArrayList<>();
+
+        boolean taken = new RingDownstreamSink(ring).offer("gw-0", "cmd/truck-1/reboot",
+                "now".getBytes(StandardCharsets.UTF_8), 1, () -> acknowledged.add("cmd/truck-1/reboot"));
+        assertThat(taken).isTrue();
+        Await.until("acknowledged upstream", () -> acknowledged.size() == 1);
+
+        assertThat(listener.stored).singleElement().satisfies(s -> {
+            assertThat(s.topic()).isEqualTo("cmd/truck-1/reboot");
+            assertThat(s.payload()).isEqualTo("now");
+            assertThat(s.stored()).isTrue();
+        });
+        assertThat(readAll(first)).as("never routed to a destination").isEmpty();
+    }
+
+    @Test
     void aFullRingRefusesWithoutBlocking() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         RecordingListener listener = new RecordingListener(first) {

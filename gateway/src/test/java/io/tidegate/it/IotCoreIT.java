@@ -1,0 +1,304 @@
+package io.tidegate.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.tidegate.security.certs.DeviceFiles;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The IoT Core destination end to end against its stand-in, Debian's Mosquitto with mutual TLS and
+ * an ACL as the IoT policy ({@link MosquittoIotCore}): devices publish over MQTT to a real gateway,
+ * which forwards through its pool of MQTT 5 connections; an upstream subscriber with its own
+ * certificate reads what arrived.
+ */
+class IotCoreIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void twentyDevicesThousandMessagesEachArriveCompleteAndInOrderPerDevice() throws Exception {
+        MosquittoIotCore broker = broker(false);
+        UpstreamReader reader = reader(broker, "dt/#", true);
+        TestGateway gateway = gateway(broker, "connections: 20");
+
+        Fleet.publish(gateway.mqttPort(), "car", 20, 1000);
+        AwsIt.awaitForwarded(gateway.gateway(), "cloud", 20_000);
+        AwsIt.until("20,000 messages upstream", () -> reader.count() >= 20_000);
+
+        Map<String, List<Integer>> sequences = reader.sequencesByDevice();
+        assertThat(sequences).hasSize(20);
+        sequences.forEach((device, seqs) -> assertThat(seqs).as(device).hasSize(1000).isSorted().doesNotHaveDuplicates());
+        assertThat(reader.topics()).allMatch(topic -> topic.matches("dt/car-\\d+/telemetry"));
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.retries", "cloud")).isZero();
+        assertThat(gateway.gateway().registry().get("tidegate.forward.billable.units").tag("destination", "cloud")
+                .tag("unit", "iotcore_message_units").counter().count()).isEqualTo(20_000);
+        assertThat(connectionsUp(gateway)).isEqualTo(20);
+    }
+
+    @Test
+    void anOutageOfTheBrokerLosesNothingAndKeepsEachDevicesOrder() throws Exception {
+        MosquittoIotCore broker = broker(true);
+        UpstreamReader reader = reader(broker, "dt/#", false);
+        TestGateway gateway = gateway(broker, "connections: 3");
+
+        CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+            try {
+                Fleet.publish(gateway.mqttPort(), "bus", 6, 400);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        AwsIt.until("some forwarded", () -> AwsIt.counter(gateway.gateway(), "tidegate.forwarded.messages", "cloud") >= 200);
+        broker.stop();
+        AwsIt.until("the destination sees the outage", () -> connectionsUp(gateway) == 0);
+        publishing.get(90, TimeUnit.SECONDS);
+        double forwardedDuringOutage = AwsIt.counter(gateway.gateway(), "tidegate.forwarded.messages", "cloud");
+        assertThat(forwardedDuringOutage).isLessThan(2400);
+        broker.restart();
+
+        AwsIt.awaitForwarded(gateway.gateway(), "cloud", 2400);
+        AwsIt.until("2,400 distinct messages upstream", () -> reader.distinct() >= 2400);
+        Map<String, List<Integer>> sequences = reader.sequencesByDevice();
+        assertThat(sequences).hasSize(6);
+        sequences.forEach((device, seqs) -> {
+            List<Integer> firstSeen = new ArrayList<>(new LinkedHashSet<>(seqs));
+            assertThat(firstSeen).as(device).hasSize(400).isSorted();
+        });
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.retries", "cloud")).isPositive();
+        assertThat(gateway.gateway().status().toString()).contains("state=healthy");
+    }
+
+    @Test
+    void messagesThePolicyOrTopicRulesRefuseAreDeadLetteredAndTheRestDelivered() throws Exception {
+        MosquittoIotCore broker = broker(false);
+        UpstreamReader reader = reader(broker, "#", true);
+        TestGateway gateway = gateway(broker, "connections: 1");
+
+        publishTo(gateway.mqttPort(), "van-1", "dt/van-1/telemetry", "first");
+        publishTo(gateway.mqttPort(), "van-1", "forbidden/van-1", "refused by the ACL");
+        publishTo(gateway.mqttPort(), "van-1", "dt/a/b/c/d/e/f/g/h", "eight slashes");
+        publishTo(gateway.mqttPort(), "van-1", "dt/van-1/telemetry", "last");
+        AwsIt.awaitForwarded(gateway.gateway(), "cloud", 4);
+
+        AwsIt.until("two messages upstream", () -> reader.count() >= 2);
+        assertThat(reader.payloads()).containsExactly("first", "last");
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.rejects", "cloud")).isEqualTo(2);
+        List<String> dead = AwsIt.dump(dir.resolve("tidegate.yaml"), gateway.dataDir(), "deadletter/cloud");
+        assertThat(dead).hasSize(2);
+        assertThat(JSON.readTree(dead.get(0)).get("topic").asText()).isEqualTo("forbidden/van-1");
+        assertThat(dead.get(0)).contains("PUBACK 0x87 (not authorized)");
+        assertThat(dead.get(1)).contains("topic has 8 slashes; IoT Core allows 7");
+        assertThat(connectionsUp(gateway)).isEqualTo(1);
+    }
+
+    @Test
+    void basicIngestPublishesUnderTheRulesTopicWithoutMessagingCharges() throws Exception {
+        MosquittoIotCore broker = broker(false);
+        UpstreamReader reader = reader(broker, "$aws/rules/telemetry_rule/#", true);
+        TestGateway gateway = gateway(broker, "connections: 2\n      basicIngestRule: telemetry_rule");
+
+        Fleet.publish(gateway.mqttPort(), "cart", 4, 50);
+        AwsIt.awaitForwarded(gateway.gateway(), "cloud", 200);
+        AwsIt.until("200 messages upstream", () -> reader.count() >= 200);
+
+        assertThat(reader.topics()).allMatch(topic -> topic.matches("\\$aws/rules/telemetry_rule/dt/cart-\\d+/telemetry"));
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.billable.units", "cloud")).isZero();
+    }
+
+    @Test
+    void commandsFromTheCloudReachLocalSubscribersAndAreNotSentBack() throws Exception {
+        MosquittoIotCore broker = broker(false);
+        UpstreamReader upstreamCommands = reader(broker, "cmd/#", true);
+        TestGateway gateway = gateway(broker, "connections: 2\n      downstream: [\"cmd/#\"]");
+        AwsIt.until("the pool is up", () -> connectionsUp(gateway) == 2);
+
+        MqttClient device = new MqttClient("tcp://127.0.0.1:" + gateway.mqttPort(), "truck-9", new MemoryPersistence());
+        toClose.add(device::close);
+        device.connect();
+        List<String> received = new CopyOnWriteArrayList<>();
+        device.subscribe("cmd/truck-9/#", 1, (topic, message) ->
+                received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+
+        UpstreamReader operator = upstreamCommands;
+        operator.publish("cmd/truck-9/reboot", "now");
+        operator.publish("cmd/truck-7/reboot", "not for truck-9");
+        AwsIt.until("the command reached the device", () -> !received.isEmpty());
+        AwsIt.until("both commands seen upstream", () -> upstreamCommands.count() >= 2);
+
+        assertThat(received).containsExactly("cmd/truck-9/reboot now");
+        // Not routed to the destination, so never published back upstream.
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forwarded.messages", "cloud")).isZero();
+        assertThat(upstreamCommands.count()).isEqualTo(2);
+        device.disconnect();
+    }
+
+    // ---- helpers ----
+
+    private MosquittoIotCore broker(boolean persistent) throws Exception {
+        MosquittoIotCore broker = MosquittoIotCore.start(dir.resolve("broker"), persistent);
+        toClose.add(broker);
+        return broker;
+    }
+
+    private TestGateway gateway(MosquittoIotCore broker, String extra) throws Exception {
+        DeviceFiles gatewayCert = broker.client("tidegate-gateway");
+        Path config = AwsIt.config(dir, "cloud", """
+                    type: iotcore
+                    batch: {lingerMs: 5}
+                    iotcore:
+                      endpoint: localhost
+                      port: %d
+                      certificate: %s
+                      privateKey: %s
+                      caCertificate: %s
+                      clientIdPrefix: gw
+                      %s
+                """.formatted(broker.port(), gatewayCert.certificate(), gatewayCert.privateKey(), broker.caCert(), extra));
+        TestGateway gateway = TestGateway.startWithConfig(dir.resolve("data"), config);
+        toClose.add(gateway);
+        return gateway;
+    }
+
+    private UpstreamReader reader(MosquittoIotCore broker, String filter, boolean cleanStart) throws Exception {
+        UpstreamReader reader = new UpstreamReader(broker, filter, cleanStart);
+        toClose.add(reader);
+        return reader;
+    }
+
+    private static double connectionsUp(TestGateway gateway) {
+        Gauge gauge = gateway.gateway().registry().find("tidegate.iotcore.connections").tag("destination", "cloud")
+                .gauge();
+        return gauge == null ? -1 : gauge.value();
+    }
+
+    private static void publishTo(int port, String clientId, String topic, String payload) throws Exception {
+        try (MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence())) {
+            client.connect();
+            client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+            client.disconnect();
+        }
+    }
+
+    /** An MQTT 5 client of the stand-in with its own certificate: the cloud side of the test. */
+    private static final class UpstreamReader implements AutoCloseable {
+
+        private final MqttAsyncClient client;
+        private final List<MqttMessage> messages = new CopyOnWriteArrayList<>();
+        private final List<String> topics = new CopyOnWriteArrayList<>();
+
+        UpstreamReader(MosquittoIotCore broker, String filter, boolean cleanStart) throws Exception {
+            client = new MqttAsyncClient("ssl://localhost:" + broker.port(), "reader-" + filter.hashCode(),
+                    new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setSocketFactory(ClientTls.of(broker.caCert(), broker.client("reader")).sslContext().getSocketFactory());
+            options.setCleanStart(cleanStart);
+            options.setSessionExpiryInterval(cleanStart ? 0L : 3600L);
+            options.setAutomaticReconnect(true);
+            options.setAutomaticReconnectDelay(1, 2);
+            options.setReceiveMaximum(1000);
+            client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+                @Override
+                public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException exception) {
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    topics.add(topic);
+                    messages.add(message);
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {
+                }
+
+                @Override
+                public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+                }
+            });
+            client.connect(options).waitForCompletion(10_000);
+            IMqttToken subscribed = client.subscribe(filter, 1);
+            subscribed.waitForCompletion(10_000);
+        }
+
+        void publish(String topic, String payload) throws Exception {
+            MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+            message.setQos(1);
+            client.publish(topic, message).waitForCompletion(10_000);
+        }
+
+        int count() {
+            return messages.size();
+        }
+
+        long distinct() {
+            return messages.stream().map(m -> new String(m.getPayload(), StandardCharsets.UTF_8)).distinct().count();
+        }
+
+        List<String> topics() {
+            return topics;
+        }
+
+        List<String> payloads() {
+            return messages.stream().map(m -> new String(m.getPayload(), StandardCharsets.UTF_8)).toList();
+        }
+
+        Map<String, List<Integer>> sequencesByDevice() throws Exception {
+            Map<String, List<Integer>> byDevice = new LinkedHashMap<>();
+            for (MqttMessage message : messages) {
+                JsonNode json = JSON.readTree(message.getPayload());
+                byDevice.computeIfAbsent(json.get("device").asText(), d -> new ArrayList<>()).add(json.get("seq").asInt());
+            }
+            return byDevice;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(5_000);
+            }
+            client.close(true);
+        }
+    }
+}
