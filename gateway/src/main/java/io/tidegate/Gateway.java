@@ -22,6 +22,7 @@ import io.tidegate.edge.TlsContexts;
 import io.tidegate.forward.DeadLetters;
 import io.tidegate.forward.Destination;
 import io.tidegate.forward.Forwarder;
+import io.tidegate.forward.aws.AwsHttp;
 import io.tidegate.forward.dynamodb.DynamoDbDestination;
 import io.tidegate.forward.file.FileSink;
 import io.tidegate.forward.iotcore.DownstreamSink;
@@ -85,6 +86,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
     private MqttListeners listeners;
     private AdminServer admin;
     private DevelopmentPkiFiles developmentPki;
+    private AwsHttp awsHttp;
     private volatile boolean stopping;
 
     private Gateway(TidegateConfig config) {
@@ -184,10 +186,18 @@ public final class Gateway implements AutoCloseable, StatusSource {
             case FILE -> new FileSink(Optional.ofNullable(destination.directory())
                     .orElse(dataDir.resolve("sink").resolve(name)).toAbsolutePath(),
                     destination.maxFileBytes(), destination.rollIntervalSeconds() * 1000L, Clock.systemUTC());
-            case KINESIS -> new KinesisDestination(destination.aws(), destination.kinesis());
-            case DYNAMODB -> new DynamoDbDestination(destination.aws(), destination.dynamodb());
+            case KINESIS -> new KinesisDestination(destination.aws(), destination.kinesis(), awsHttp());
+            case DYNAMODB -> new DynamoDbDestination(destination.aws(), destination.dynamodb(), awsHttp());
             case IOTCORE -> new IotCoreDestination(name, destination.iotcore(), downstream);
         };
+    }
+
+    /** The HTTP client the AWS destinations share, made when the first one needs it. */
+    private AwsHttp awsHttp() {
+        if (awsHttp == null) {
+            awsHttp = AwsHttp.create();
+        }
+        return awsHttp;
     }
 
     private SslContext sslContext(ListenerConfig listener) throws IOException {
@@ -317,6 +327,9 @@ public final class Gateway implements AutoCloseable, StatusSource {
         boolean forwardersStopped = true;
         for (Forwarder forwarder : forwarders) {
             forwardersStopped &= forwarder.awaitStop(FORWARDER_FLUSH_TIMEOUT);
+        }
+        if (forwardersStopped && awsHttp != null) {
+            awsHttp.close();
         }
         if (forwardersStopped) {
             if (outboxes != null) {

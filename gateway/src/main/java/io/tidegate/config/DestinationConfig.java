@@ -24,7 +24,7 @@ public record DestinationConfig(DestinationType type, Boolean enabled, Path dire
         enabled = enabled == null ? Boolean.TRUE : enabled;
         maxFileBytes = maxFileBytes == null ? 64L * 1024 * 1024 : maxFileBytes;
         rollIntervalSeconds = rollIntervalSeconds == null ? 3600 : rollIntervalSeconds;
-        batch = batch == null ? new BatchConfig(null, null, null) : batch;
+        batch = batch == null ? new BatchConfig(null, null, null, null) : batch;
     }
 
     public enum DestinationType { FILE, KINESIS, DYNAMODB, IOTCORE }

@@ -49,6 +49,7 @@ final class DestinationValidator {
         problems.range(batch.child("maxRecords"), destination.batch().maxRecords(), 1, 100_000);
         problems.range(batch.child("maxBytes"), destination.batch().maxBytes(), 1024, 268_435_456);
         problems.range(batch.child("lingerMs"), destination.batch().lingerMs(), 0, 60_000);
+        problems.range(batch.child("maxInFlight"), destination.batch().maxInFlight(), 1, 64);
         if (destination.type() == DestinationConfig.DestinationType.KINESIS
                 || destination.type() == DestinationConfig.DestinationType.DYNAMODB) {
             AwsDestinationValidator.check(path, destination, problems);

@@ -5,6 +5,7 @@ import io.tidegate.outbox.OutboxEntry;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where a forwarder delivers. {@link #write} reports per entry what became of it (accepted,
@@ -18,6 +19,22 @@ public interface Destination extends AutoCloseable {
      * {@link #sizeOf}; the forwarder may reuse the list after the call returns.
      */
     WriteResult write(List<OutboxEntry> batch) throws Exception;
+
+    /**
+     * Starts writing {@code batch}; the future completes with what {@link #write} would return, or
+     * exceptionally where it would throw. The forwarder leaves the list untouched until then, and
+     * may have several writes under way ({@code batch.maxInFlight}). By default the write is done
+     * at once, on the calling thread; destinations with asynchronous clients override this.
+     */
+    default CompletableFuture<WriteResult> writeAsync(List<OutboxEntry> batch) throws InterruptedException {
+        try {
+            return CompletableFuture.completedFuture(write(batch));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Hard limits of one write; {@link DestinationLimits#NONE} when there are none. */
     default DestinationLimits limits() {

@@ -9,8 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,7 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * their order) with capped exponential backoff and full jitter, for as long as it takes. Entries
  * the destination rejects for good, or that can never fit its limits, go to its {@link DeadLetters}
  * outbox. The outbox position is committed only when every entry of the batch was accepted or
- * dead-lettered. One thread per destination and one write in flight at a time, so order is kept.
+ * dead-lettered. One thread per destination; up to {@code batch.maxInFlight} batches are written at
+ * once (asynchronous destinations), and positions are committed in outbox order, only past batches
+ * that completed; with one in flight (the default) a device's order is kept.
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -41,10 +47,13 @@ public final class Forwarder implements AutoCloseable {
     private final long lingerMs;
     private final ForwarderMetrics metrics;
     private final Backoff backoff;
-    /** Every entry read for the current batch, in outbox order: the commit covers all of them. */
+    private final int maxInFlight;
+    /** The batch being read, in outbox order. */
     private final List<OutboxEntry> batch = new ArrayList<>();
     /** The entries of {@link #batch} to write; the others do not fit the destination at all. */
     private final List<OutboxEntry> toWrite = new ArrayList<>();
+    /** Batches written and not yet committed, in outbox order. */
+    private final ArrayDeque<Batch> window = new ArrayDeque<>();
     private final Thread thread;
 
     private volatile boolean stopping;
@@ -72,6 +81,7 @@ public final class Forwarder implements AutoCloseable {
         this.maxBatchBytes = Math.min(batchConfig.maxBytes(), limits.maxBatchBytes());
         this.maxRecordBytes = Math.min(limits.maxRecordBytes(), limits.maxBatchBytes());
         this.lingerMs = batchConfig.lingerMs();
+        this.maxInFlight = batchConfig.maxInFlight();
         this.metrics = new ForwarderMetrics(registry, name, destination.billableUnit());
         destination.bindTo(registry, name);
         this.status = ForwarderStatus.healthy(name, destination.describe());
@@ -144,8 +154,8 @@ public final class Forwarder implements AutoCloseable {
                     log.info("forwarder {}: stop timeout reached; undelivered entries stay in its outbox", name);
                     break;
                 }
-                fillBatch();
-                if (batch.isEmpty()) {
+                boolean started = startBatches();
+                if (window.isEmpty()) {
                     if (stopping) {
                         break;
                     }
@@ -154,10 +164,16 @@ public final class Forwarder implements AutoCloseable {
                     continue;
                 }
                 idleParkNanos = IDLE_PARK_MIN_NANOS;
-                if (!deliver()) {
+                if (!advance()) {
                     break;
                 }
+                commitCompleted();
+                if (!started && !window.isEmpty() && !anyReady()) {
+                    LockSupport.parkNanos(this, Math.max(1, nextWakeNanos() - System.nanoTime()));
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             // Errors too (an entry that cannot be decoded, memory): the status must say "failed".
             log.error("forwarder {} stopped on an unexpected error; its outbox keeps the data", name, e);
@@ -173,6 +189,169 @@ public final class Forwarder implements AutoCloseable {
             }
             deadLetters.close();
         }
+    }
+
+    /**
+     * Reads and starts new batches while the window has room and no batch waits to be retried (a
+     * destination that fails gets no more load until it accepts again); true when one started.
+     */
+    private boolean startBatches() throws InterruptedException {
+        boolean started = false;
+        while (window.size() < maxInFlight && !anyRetryPending()) {
+            fillBatch();
+            if (batch.isEmpty()) {
+                break;
+            }
+            Batch next = new Batch(List.copyOf(batch), new ArrayList<>(toWrite));
+            batch.clear();
+            toWrite.clear();
+            deadLetterOversized(next);
+            window.add(next);
+            send(next);
+            started = true;
+        }
+        return started;
+    }
+
+    private boolean anyRetryPending() {
+        for (Batch b : window) {
+            if (b.retryAtNanos != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyReady() {
+        long now = System.nanoTime();
+        for (Batch b : window) {
+            if (b.done || (b.pending != null && b.pending.isDone()) || (b.pending == null && now - b.retryAtNanos >= 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** When to look again: the earliest retry time, or soon while writes are under way (they unpark us). */
+    private long nextWakeNanos() {
+        long wake = System.nanoTime() + IDLE_PARK_MAX_NANOS * 20;
+        for (Batch b : window) {
+            if (b.pending == null && !b.done) {
+                wake = Math.min(wake, b.retryAtNanos);
+            }
+        }
+        return wake;
+    }
+
+    /** Starts a write of what {@code b} still has to send (nothing: it is done). */
+    private void send(Batch b) throws InterruptedException {
+        b.retryAtNanos = 0;
+        if (b.sending.isEmpty()) {
+            b.done = true;
+            return;
+        }
+        metrics.writing(b.sending.size());
+        b.inFlightCount = b.sending.size();
+        CompletableFuture<WriteResult> future;
+        try {
+            future = destination.writeAsync(b.sending);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        b.pending = future;
+        Thread self = thread;
+        future.whenComplete((result, error) -> LockSupport.unpark(self));
+    }
+
+    /**
+     * Handles every finished write and restarts every batch whose backoff passed; false when
+     * stopping ran out of time (nothing of the open batches is committed then: they are offered
+     * again at the next start, so delivery is at-least-once).
+     */
+    private boolean advance() throws InterruptedException {
+        long now = System.nanoTime();
+        for (Batch b : window) {
+            if (b.done) {
+                continue;
+            }
+            if (b.pending != null && b.pending.isDone()) {
+                if (!handle(b)) {
+                    return false;
+                }
+            } else if (b.pending == null && now - b.retryAtNanos >= 0) {
+                send(b);
+            }
+        }
+        return true;
+    }
+
+    /** Takes in one finished write of {@code b}: accepted, dead-lettered, or to be sent again. */
+    private boolean handle(Batch b) throws InterruptedException {
+        CompletableFuture<WriteResult> finished = b.pending;
+        b.pending = null;
+        metrics.written(b.inFlightCount);
+        WriteResult result;
+        try {
+            result = finished.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof InterruptedException) {
+                throw (InterruptedException) cause;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            metrics.failed();
+            if (!scheduleRetry(b, cause.toString(), b.sending.size())) {
+                return false;
+            }
+            metrics.retried(b.sending.size(), 0);
+            return true;
+        }
+        List<OutboxEntry> sending = b.sending;
+        if (result.size() != sending.size()) {
+            throw new IllegalStateException("destination " + name + " reported " + result.size()
+                    + " outcomes for " + sending.size() + " entries");
+        }
+        metrics.billed(result.billableUnits());
+        List<OutboxEntry> again = new ArrayList<>();
+        int failed = 0;
+        int throttled = 0;
+        String firstReason = null;
+        for (int i = 0; i < sending.size(); i++) {
+            OutboxEntry entry = sending.get(i);
+            switch (result.outcome(i)) {
+                case ACCEPTED -> {
+                    b.accepted++;
+                    b.acceptedBytes += entry.payload().length;
+                }
+                case REJECTED -> deadLetter(entry, result.reason(i));
+                case DEFERRED -> again.add(entry);
+                case RETRIABLE, THROTTLED -> {
+                    again.add(entry);
+                    failed++;
+                    throttled += result.outcome(i) == WriteResult.Outcome.THROTTLED ? 1 : 0;
+                    firstReason = firstReason == null ? result.reason(i) : firstReason;
+                }
+            }
+        }
+        b.sending = again;
+        if (failed > 0) {
+            // Deferred entries wait with the failed ones: they follow them in the device's order.
+            if (!scheduleRetry(b, failed + " of " + sending.size() + " entries not accepted: " + firstReason, failed)) {
+                return false;
+            }
+            metrics.retried(failed, throttled);
+            return true;
+        }
+        if (backoff.attempts() > 0) {
+            log.info("forwarder {}: destination accepts writes again", name);
+            backoff.reset();
+        }
+        send(b);
+        return true;
     }
 
     /**
@@ -215,79 +394,18 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes the batch until every entry is accepted or dead-lettered, then commits; false when
-     * stopping ran out of time (nothing of the batch is committed then: it is offered again at the
-     * next start, so delivery is at-least-once).
-     */
-    private boolean deliver() {
-        deadLetterOversized();
-        List<OutboxEntry> sending = new ArrayList<>(toWrite);
-        int accepted = 0;
-        long acceptedBytes = 0;
-        while (!sending.isEmpty()) {
-            WriteResult result;
-            metrics.writing(sending.size());
-            try {
-                result = destination.write(sending);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (Exception e) {
-                metrics.failed();
-                if (!backOff(e.toString(), sending.size())) {
-                    return false;
-                }
-                metrics.retried(sending.size(), 0);
-                continue;
-            } finally {
-                metrics.written();
-            }
-            if (result.size() != sending.size()) {
-                throw new IllegalStateException("destination " + name + " reported " + result.size()
-                        + " outcomes for " + sending.size() + " entries");
-            }
-            metrics.billed(result.billableUnits());
-            List<OutboxEntry> again = new ArrayList<>();
-            int failed = 0;
-            int throttled = 0;
-            String firstReason = null;
-            for (int i = 0; i < sending.size(); i++) {
-                OutboxEntry entry = sending.get(i);
-                switch (result.outcome(i)) {
-                    case ACCEPTED -> {
-                        accepted++;
-                        acceptedBytes += entry.payload().length;
-                    }
-                    case REJECTED -> deadLetter(entry, result.reason(i));
-                    case DEFERRED -> again.add(entry);
-                    case RETRIABLE, THROTTLED -> {
-                        again.add(entry);
-                        failed++;
-                        throttled += result.outcome(i) == WriteResult.Outcome.THROTTLED ? 1 : 0;
-                        firstReason = firstReason == null ? result.reason(i) : firstReason;
-                    }
-                }
-            }
-            if (failed > 0) {
-                // Deferred entries wait with the failed ones: they follow them in the device's order.
-                if (!backOff(failed + " of " + sending.size() + " entries not accepted: " + firstReason,
-                        failed)) {
-                    return false;
-                }
-                metrics.retried(failed, throttled);
-            }
-            sending = again;
+    /** Commits the batches at the head of the window that are done, in outbox order. */
+    private void commitCompleted() {
+        while (!window.isEmpty() && window.peekFirst().done) {
+            complete(window.pollFirst());
         }
-        complete(accepted, acceptedBytes);
-        return true;
     }
 
-    private void deadLetterOversized() {
-        if (toWrite.size() == batch.size()) {
+    private void deadLetterOversized(Batch b) {
+        if (b.sending.size() == b.entries.size()) {
             return;
         }
-        for (OutboxEntry entry : batch) {
+        for (OutboxEntry entry : b.entries) {
             long size = destination.sizeOf(entry);
             if (size > maxRecordBytes) {
                 deadLetter(entry, "entry of " + size + " bytes exceeds the destination's limit of "
@@ -303,33 +421,51 @@ public final class Forwarder implements AutoCloseable {
                 reason);
     }
 
-    /** Marks the destination degraded and waits before the next attempt; false when stopping ran out of time. */
-    private boolean backOff(String error, int entries) {
+    /**
+     * Marks the destination degraded and sets when {@code b} is sent again; false when stopping
+     * would run out of time before that.
+     */
+    private boolean scheduleRetry(Batch b, String error, int entries) {
         long delayMs = backoff.nextDelayMs();
         status = status.degraded(error);
         log.warn("forwarder {}: writing {} entries failed (attempt {}), retrying in {} ms: {}", name, entries,
                 backoff.attempts(), delayMs, error);
-        if (stopping && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) > stopDeadlineNanos) {
+        long retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        if (stopping && retryAt - stopDeadlineNanos > 0) {
             return false;
         }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
-        return !Thread.currentThread().isInterrupted();
+        b.retryAtNanos = retryAt == 0 ? 1 : retryAt;
+        return true;
     }
 
-    private void complete(int accepted, long acceptedBytes) {
-        OutboxEntry last = batch.get(batch.size() - 1);
+    private void complete(Batch b) {
+        OutboxEntry last = b.entries.get(b.entries.size() - 1);
         long encoded = 0;
-        for (OutboxEntry entry : batch) {
+        for (OutboxEntry entry : b.entries) {
             encoded += entry.encodedBytes();
         }
-        reader.commit(last.index(), batch.size(), encoded);
-        metrics.completed(accepted, acceptedBytes, batch.get(0).ingestTimeMillis(), System.currentTimeMillis());
-        if (backoff.attempts() > 0) {
-            log.info("forwarder {}: destination accepts writes again", name);
-            backoff.reset();
+        reader.commit(last.index(), b.entries.size(), encoded);
+        metrics.completed(b.accepted, b.acceptedBytes, b.entries.get(0).ingestTimeMillis(), System.currentTimeMillis());
+        status = status.delivered(b.accepted);
+    }
+
+    /** One batch read from the outbox, from its first write until every entry is accepted or dead-lettered. */
+    private static final class Batch {
+        /** Every entry read for it, in outbox order: its commit covers all of them. */
+        final List<OutboxEntry> entries;
+        /** What is still to be accepted (retriable and deferred entries, in order). */
+        List<OutboxEntry> sending;
+        CompletableFuture<WriteResult> pending;
+        int inFlightCount;
+        /** When a failed write is tried again; 0 when none waits. */
+        long retryAtNanos;
+        boolean done;
+        int accepted;
+        long acceptedBytes;
+
+        Batch(List<OutboxEntry> entries, List<OutboxEntry> sending) {
+            this.entries = entries;
+            this.sending = sending;
         }
-        status = status.delivered(accepted);
-        batch.clear();
-        toWrite.clear();
     }
 }

@@ -51,15 +51,15 @@ final class ForwarderMetrics {
                 .description("From ingest to accepted by the destination").publishPercentileHistogram()
                 .register(registry);
         Gauge.builder("tidegate.forward.inflight", inFlight, AtomicInteger::get).tags(tags)
-                .description("Entries in the write under way").register(registry);
+                .description("Entries in the writes under way").register(registry);
     }
 
     void writing(int count) {
-        inFlight.set(count);
+        inFlight.addAndGet(count);
     }
 
-    void written() {
-        inFlight.set(0);
+    void written(int count) {
+        inFlight.addAndGet(-count);
     }
 
     /** A batch is complete: every entry accepted or dead-lettered. */

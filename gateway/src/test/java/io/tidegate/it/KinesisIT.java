@@ -95,6 +95,32 @@ class KinesisIT {
     }
 
     @Test
+    void severalCallsInFlightWithPartialFailuresLoseAndDuplicateNothing(Kinesalite kinesalite) throws Exception {
+        KinesisClient kinesis = client(kinesalite.endpoint());
+        createStream(kinesis, "window", 4);
+        FaultProxy proxy = new FaultProxy(kinesalite.endpoint());
+        toClose.add(proxy);
+        AtomicInteger putCalls = new AtomicInteger();
+        List<List<String>> failedPerCall = new CopyOnWriteArrayList<>();
+        proxy.fault((target, body) -> {
+            if (target.endsWith(".PutRecords") && putCalls.incrementAndGet() % 3 == 0) {
+                return failSome((ObjectNode) FaultProxy.readJson(body), failedPerCall);
+            }
+            return FaultProxy.passThrough(body);
+        });
+        TestGateway gateway = gateway(proxy.endpoint(), "window", false, 4);
+
+        Fleet.publish(gateway.mqttPort(), "tram", 10, 500);
+        AwsIt.awaitForwarded(gateway.gateway(), "stream", 5000);
+
+        List<KinesisClientRecord> records = readAll(kinesis, "window");
+        assertThat(datasOf(records)).hasSize(5000).doesNotHaveDuplicates();
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.retries", "stream"))
+                .isEqualTo(failedPerCall.stream().mapToInt(List::size).sum()).isPositive();
+        assertThat(AwsIt.dump(dir.resolve("tidegate.yaml"), gateway.dataDir(), "stream")).as("all committed").isEmpty();
+    }
+
+    @Test
     void partialFailuresAreRetriedExactlyAndNothingIsLostOrDuplicated(Kinesalite kinesalite) throws Exception {
         KinesisClient kinesis = client(kinesalite.endpoint());
         createStream(kinesis, "faulty", 2);
@@ -240,12 +266,16 @@ class KinesisIT {
     // ---- helpers ----
 
     private TestGateway gateway(String endpoint, String stream, boolean aggregation) throws Exception {
+        return gateway(endpoint, stream, aggregation, 1);
+    }
+
+    private TestGateway gateway(String endpoint, String stream, boolean aggregation, int maxInFlight) throws Exception {
         Path config = AwsIt.config(dir, "stream", """
                     type: kinesis
                     aws: {region: us-east-1, endpoint: "%s", credentials: static, accessKeyId: test, secretAccessKey: test}
                     kinesis: {stream: %s, partitionKey: clientid, aggregation: %s}
-                    batch: {maxRecords: 500, lingerMs: 20}
-                """.formatted(endpoint, stream, aggregation));
+                    batch: {maxRecords: 500, lingerMs: 20, maxInFlight: %d}
+                """.formatted(endpoint, stream, aggregation, maxInFlight));
         TestGateway gateway = TestGateway.startWithConfig(dir.resolve("data"), config);
         toClose.add(gateway);
         return gateway;

@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -36,6 +37,14 @@ public final class AwsClientSettings {
         if (aws.endpoint() != null) {
             builder.endpointOverride(URI.create(aws.endpoint()));
         }
+        return builder;
+    }
+
+    /** {@link #apply} for an asynchronous client, on the gateway's shared HTTP client. */
+    public static <B extends AwsClientBuilder<B, C> & AwsAsyncClientBuilder<B, C>, C> B applyAsync(
+            B builder, AwsConfig aws, AwsHttp http) {
+        apply(builder, aws);
+        builder.httpClient(http.client());
         return builder;
     }
 

@@ -25,6 +25,32 @@ public final class AwsErrors {
                 ? e.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
     }
 
+    /** The error inside an asynchronous call's wrapper ({@code CompletionException} and the like). */
+    public static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * Waits for an asynchronous write and returns its result, or throws what it failed with: the
+     * synchronous {@code write} of the AWS destinations.
+     */
+    public static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            throw (Error) cause;
+        }
+    }
+
     /** HTTP 400 validation errors: the request can never succeed as it is. */
     public static boolean isValidation(AwsServiceException e) {
         return e.statusCode() == 400 && "ValidationException".equals(code(e));

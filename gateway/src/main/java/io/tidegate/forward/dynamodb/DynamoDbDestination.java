@@ -7,12 +7,12 @@ import io.tidegate.forward.DestinationLimits;
 import io.tidegate.forward.WriteResult;
 import io.tidegate.forward.aws.AwsClientSettings;
 import io.tidegate.forward.aws.AwsErrors;
+import io.tidegate.forward.aws.AwsHttp;
 import io.tidegate.outbox.OutboxEntry;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * DynamoDB through BatchWriteItem, one item per message (see {@link ItemMapper}). Batches stay
@@ -28,8 +29,8 @@ import java.util.Map;
  * a call never holds two writes to one key. A {@code ValidationException} on a call of several
  * items is narrowed down by writing them one by one, so only the item at fault is dead-lettered.
  *
- * <p>The client is the synchronous one, called from the forwarder's thread: one write is in
- * flight per destination anyway (strict order).
+ * <p>The client is the asynchronous one on the gateway's shared HTTP client, so a destination can
+ * have several calls under way ({@code batch.maxInFlight}) without a thread each.
  */
 public final class DynamoDbDestination implements Destination {
 
@@ -39,16 +40,30 @@ public final class DynamoDbDestination implements Destination {
     /** A write request unit covers 1 KB of one item, rounded up. */
     static final long WRITE_UNIT_BYTES = 1024;
 
-    private final DynamoDbClient client;
+    private final DynamoDbAsyncClient client;
+    /** The HTTP client when this destination made its own (closed with it), else null. */
+    private final AwsHttp ownHttp;
     private final String table;
     private final ItemMapper mapper;
 
-    public DynamoDbDestination(AwsConfig aws, DynamoDbConfig config) {
-        this(AwsClientSettings.apply(DynamoDbClient.builder(), aws).build(), config);
+    /** On the gateway's shared HTTP client. */
+    public DynamoDbDestination(AwsConfig aws, DynamoDbConfig config, AwsHttp http) {
+        this(aws, config, http, false);
     }
 
-    DynamoDbDestination(DynamoDbClient client, DynamoDbConfig config) {
+    /** With an HTTP client of its own (tools and benchmarks that run one destination). */
+    public DynamoDbDestination(AwsConfig aws, DynamoDbConfig config) {
+        this(aws, config, AwsHttp.create(), true);
+    }
+
+    private DynamoDbDestination(AwsConfig aws, DynamoDbConfig config, AwsHttp http, boolean ownsHttp) {
+        this(AwsClientSettings.applyAsync(DynamoDbAsyncClient.builder(), aws, http).build(), ownsHttp ? http : null,
+                config);
+    }
+
+    DynamoDbDestination(DynamoDbAsyncClient client, AwsHttp ownHttp, DynamoDbConfig config) {
         this.client = client;
+        this.ownHttp = ownHttp;
         this.table = config.table();
         this.mapper = new ItemMapper(config);
     }
@@ -69,7 +84,12 @@ public final class DynamoDbDestination implements Destination {
     }
 
     @Override
-    public WriteResult write(List<OutboxEntry> batch) {
+    public WriteResult write(List<OutboxEntry> batch) throws Exception {
+        return AwsErrors.await(writeAsync(batch));
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> writeAsync(List<OutboxEntry> batch) {
         WriteResult result = WriteResult.accepted(batch.size());
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
@@ -88,52 +108,64 @@ public final class DynamoDbDestination implements Destination {
             }
         }
         if (items.isEmpty()) {
-            return result;
+            return CompletableFuture.completedFuture(result);
         }
-        try {
-            List<Map<String, AttributeValue>> unprocessed = batchWrite(items);
-            unprocessed.forEach(item -> result.throttle(positionOfKey.get(keyOf(item)), "UnprocessedItems"));
-        } catch (AwsServiceException e) {
-            if (AwsErrors.isThrottling(e)) {
-                positions.forEach(position -> result.throttle(position, AwsErrors.code(e)));
-            } else if (AwsErrors.isValidation(e)) {
-                writeOneByOne(items, positions, result);
-            } else {
-                throw e;
+        return batchWrite(items).handle((unprocessed, error) -> {
+            if (error == null) {
+                unprocessed.forEach(item -> result.throttle(positionOfKey.get(keyOf(item)), "UnprocessedItems"));
+                return CompletableFuture.completedFuture(result);
             }
-        }
-        return result.billableUnits(acceptedUnits(items, positions, result));
+            Throwable cause = AwsErrors.unwrap(error);
+            if (cause instanceof AwsServiceException e && AwsErrors.isThrottling(e)) {
+                positions.forEach(position -> result.throttle(position, AwsErrors.code(e)));
+                return CompletableFuture.completedFuture(result);
+            }
+            if (cause instanceof AwsServiceException e && AwsErrors.isValidation(e)) {
+                return writeOneByOne(items, positions, result, 0);
+            }
+            return CompletableFuture.<WriteResult>failedFuture(cause);
+        }).thenCompose(written -> written).thenApply(written ->
+                written.billableUnits(acceptedUnits(items, positions, written)));
     }
 
-    /** Writes {@code items}; returns those the service left unprocessed. */
-    private List<Map<String, AttributeValue>> batchWrite(List<Map<String, AttributeValue>> items) {
+    /** Writes {@code items}; completes with those the service left unprocessed. */
+    private CompletableFuture<List<Map<String, AttributeValue>>> batchWrite(List<Map<String, AttributeValue>> items) {
         List<WriteRequest> requests = new ArrayList<>(items.size());
         for (Map<String, AttributeValue> item : items) {
             requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
-        BatchWriteItemResponse response = client.batchWriteItem(
-                BatchWriteItemRequest.builder().requestItems(Map.of(table, requests)).build());
-        List<WriteRequest> unprocessed = response.unprocessedItems().getOrDefault(table, List.of());
-        return unprocessed.stream().map(request -> request.putRequest().item()).toList();
+        return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(Map.of(table, requests)).build())
+                .thenApply(response -> response.unprocessedItems().getOrDefault(table, List.of()).stream()
+                        .map(request -> request.putRequest().item()).toList());
     }
 
-    private void writeOneByOne(List<Map<String, AttributeValue>> items, List<Integer> positions, WriteResult result) {
-        for (int i = 0; i < items.size(); i++) {
-            int position = positions.get(i);
-            try {
-                if (!batchWrite(List.of(items.get(i))).isEmpty()) {
+    /**
+     * After a validation error of the whole call: each item alone, one after the other, so only
+     * the invalid ones are rejected.
+     */
+    private CompletableFuture<WriteResult> writeOneByOne(List<Map<String, AttributeValue>> items,
+                                                         List<Integer> positions, WriteResult result, int next) {
+        if (next == items.size()) {
+            return CompletableFuture.completedFuture(result);
+        }
+        int position = positions.get(next);
+        return batchWrite(List.of(items.get(next))).handle((unprocessed, error) -> {
+            if (error == null) {
+                if (!unprocessed.isEmpty()) {
                     result.throttle(position, "UnprocessedItems");
                 }
-            } catch (AwsServiceException e) {
-                if (AwsErrors.isValidation(e)) {
-                    result.reject(position, AwsErrors.code(e) + ": " + e.awsErrorDetails().errorMessage());
-                } else if (AwsErrors.isThrottling(e)) {
-                    result.throttle(position, AwsErrors.code(e));
-                } else {
-                    result.retry(position, AwsErrors.code(e));
-                }
+                return null;
             }
-        }
+            Throwable cause = AwsErrors.unwrap(error);
+            if (cause instanceof AwsServiceException e && AwsErrors.isValidation(e)) {
+                result.reject(position, AwsErrors.code(e) + ": " + e.awsErrorDetails().errorMessage());
+            } else if (cause instanceof AwsServiceException e && AwsErrors.isThrottling(e)) {
+                result.throttle(position, AwsErrors.code(e));
+            } else {
+                result.retry(position, cause instanceof AwsServiceException e ? AwsErrors.code(e) : cause.toString());
+            }
+            return null;
+        }).thenCompose(ignored -> writeOneByOne(items, positions, result, next + 1));
     }
 
     private static long acceptedUnits(List<Map<String, AttributeValue>> items, List<Integer> positions,
@@ -159,5 +191,8 @@ public final class DynamoDbDestination implements Destination {
     @Override
     public void close() {
         client.close();
+        if (ownHttp != null) {
+            ownHttp.close();
+        }
     }
 }

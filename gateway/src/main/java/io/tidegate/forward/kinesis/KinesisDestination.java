@@ -7,11 +7,12 @@ import io.tidegate.forward.DestinationLimits;
 import io.tidegate.forward.WriteResult;
 import io.tidegate.forward.aws.AwsClientSettings;
 import io.tidegate.forward.aws.AwsErrors;
+import io.tidegate.forward.aws.AwsHttp;
 import io.tidegate.forward.aws.MessageKey;
 import io.tidegate.outbox.OutboxEntry;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Kinesis Data Streams through PutRecords. Batches stay within the call's limits (500 records,
@@ -26,8 +29,8 @@ import java.util.List;
  * ({@code FailedRecordCount} > 0) makes exactly its messages retriable: throttled for
  * {@code ProvisionedThroughputExceededException}, retriable for {@code InternalFailure}.
  *
- * <p>The client is the synchronous one, called from the forwarder's own thread: one write is in
- * flight per destination anyway (strict order), so an async client would only add a hand-over.
+ * <p>The client is the asynchronous one on the gateway's shared HTTP client, so a destination can
+ * have several calls under way ({@code batch.maxInFlight}) without a thread each.
  */
 public final class KinesisDestination implements Destination {
 
@@ -38,16 +41,30 @@ public final class KinesisDestination implements Destination {
     static final long PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
     private static final String THROUGHPUT_EXCEEDED = "ProvisionedThroughputExceededException";
 
-    private final KinesisClient client;
+    private final KinesisAsyncClient client;
+    /** The HTTP client when this destination made its own (closed with it), else null. */
+    private final AwsHttp ownHttp;
     private final String stream;
     private final RecordPacker packer;
 
-    public KinesisDestination(AwsConfig aws, KinesisConfig kinesis) {
-        this(AwsClientSettings.apply(KinesisClient.builder(), aws).build(), kinesis);
+    /** On the gateway's shared HTTP client. */
+    public KinesisDestination(AwsConfig aws, KinesisConfig kinesis, AwsHttp http) {
+        this(aws, kinesis, http, false);
     }
 
-    KinesisDestination(KinesisClient client, KinesisConfig kinesis) {
+    /** With an HTTP client of its own (tools and benchmarks that run one destination). */
+    public KinesisDestination(AwsConfig aws, KinesisConfig kinesis) {
+        this(aws, kinesis, AwsHttp.create(), true);
+    }
+
+    private KinesisDestination(AwsConfig aws, KinesisConfig kinesis, AwsHttp http, boolean ownsHttp) {
+        this(AwsClientSettings.applyAsync(KinesisAsyncClient.builder(), aws, http).build(), ownsHttp ? http : null,
+                kinesis);
+    }
+
+    KinesisDestination(KinesisAsyncClient client, AwsHttp ownHttp, KinesisConfig kinesis) {
         this.client = client;
+        this.ownHttp = ownHttp;
         this.stream = kinesis.stream();
         this.packer = new RecordPacker(MessageKey.of(kinesis.partitionKey()), kinesis.aggregation(),
                 kinesis.aggregationTargetBytes());
@@ -73,27 +90,37 @@ public final class KinesisDestination implements Destination {
     }
 
     @Override
-    public WriteResult write(List<OutboxEntry> batch) {
+    public WriteResult write(List<OutboxEntry> batch) throws Exception {
+        return AwsErrors.await(writeAsync(batch));
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> writeAsync(List<OutboxEntry> batch) {
         WriteResult result = WriteResult.accepted(batch.size());
         List<PackedRecord> records = packer.pack(batch, result);
         if (records.isEmpty()) {
-            return result;
+            return CompletableFuture.completedFuture(result);
         }
         List<PutRecordsRequestEntry> entries = new ArrayList<>(records.size());
         for (PackedRecord record : records) {
             entries.add(PutRecordsRequestEntry.builder().partitionKey(record.partitionKey())
                     .data(SdkBytes.fromByteArrayUnsafe(record.data())).build());
         }
-        PutRecordsResponse response;
-        try {
-            response = client.putRecords(PutRecordsRequest.builder().streamName(stream).records(entries).build());
-        } catch (AwsServiceException e) {
-            if (!AwsErrors.isThrottling(e)) {
-                throw e;
-            }
-            records.forEach(record -> mark(result, record, true, AwsErrors.code(e)));
-            return result;
-        }
+        return client.putRecords(PutRecordsRequest.builder().streamName(stream).records(entries).build())
+                .handle((response, error) -> {
+                    if (error == null) {
+                        return outcomes(records, response, result);
+                    }
+                    Throwable cause = AwsErrors.unwrap(error);
+                    if (cause instanceof AwsServiceException e && AwsErrors.isThrottling(e)) {
+                        records.forEach(record -> mark(result, record, true, AwsErrors.code(e)));
+                        return result;
+                    }
+                    throw new CompletionException(cause);
+                });
+    }
+
+    private static WriteResult outcomes(List<PackedRecord> records, PutRecordsResponse response, WriteResult result) {
         List<PutRecordsResultEntry> outcomes = response.records();
         if (outcomes.size() != records.size()) {
             throw new IllegalStateException("PutRecords answered " + outcomes.size() + " results for "
@@ -130,5 +157,8 @@ public final class KinesisDestination implements Destination {
     @Override
     public void close() {
         client.close();
+        if (ownHttp != null) {
+            ownHttp.close();
+        }
     }
 }

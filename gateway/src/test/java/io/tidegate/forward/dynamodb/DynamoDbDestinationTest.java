@@ -6,7 +6,7 @@ import io.tidegate.outbox.MessageProperties;
 import io.tidegate.outbox.OutboxEntry;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -27,12 +27,12 @@ class DynamoDbDestinationTest {
     private static final DynamoDbConfig LITERAL_KEY = new DynamoDbConfig("t", "fleet", "pk", "sk", 0L, "ttl");
 
     @Test
-    void unprocessedItemsAreThrottledAndTheRestAccepted() {
+    void unprocessedItemsAreThrottledAndTheRestAccepted() throws Exception {
         ScriptedClient client = new ScriptedClient(request -> {
             List<WriteRequest> all = request.requestItems().get("t");
             return BatchWriteItemResponse.builder().unprocessedItems(Map.of("t", List.of(all.get(1)))).build();
         });
-        DynamoDbDestination destination = new DynamoDbDestination(client, LITERAL_KEY);
+        DynamoDbDestination destination = new DynamoDbDestination(client, null, LITERAL_KEY);
 
         WriteResult result = destination.write(List.of(entry(0, "{}"), entry(1, "{}"), entry(2, "{}")));
 
@@ -43,9 +43,9 @@ class DynamoDbDestinationTest {
     }
 
     @Test
-    void twoWritesToOneKeyNeverShareACall() {
+    void twoWritesToOneKeyNeverShareACall() throws Exception {
         ScriptedClient client = new ScriptedClient(request -> BatchWriteItemResponse.builder().build());
-        DynamoDbDestination destination = new DynamoDbDestination(client, LITERAL_KEY);
+        DynamoDbDestination destination = new DynamoDbDestination(client, null, LITERAL_KEY);
 
         WriteResult result = destination.write(List.of(entry(0, "{}"), entry(0, "{}"), entry(1, "{}")));
 
@@ -56,7 +56,7 @@ class DynamoDbDestinationTest {
     }
 
     @Test
-    void aValidationErrorIsNarrowedDownToTheItemAtFault() {
+    void aValidationErrorIsNarrowedDownToTheItemAtFault() throws Exception {
         ScriptedClient client = new ScriptedClient(request -> {
             List<WriteRequest> items = request.requestItems().get("t");
             boolean bad = items.stream().anyMatch(w -> w.putRequest().item().containsKey("bad"));
@@ -67,7 +67,7 @@ class DynamoDbDestinationTest {
             }
             return BatchWriteItemResponse.builder().build();
         });
-        DynamoDbDestination destination = new DynamoDbDestination(client, LITERAL_KEY);
+        DynamoDbDestination destination = new DynamoDbDestination(client, null, LITERAL_KEY);
 
         WriteResult result = destination.write(List.of(entry(0, "{}"), entry(1, "{\"bad\":1}"), entry(2, "{}")));
 
@@ -78,12 +78,12 @@ class DynamoDbDestinationTest {
     }
 
     @Test
-    void aThrottledCallThrottlesEveryItemOfIt() {
+    void aThrottledCallThrottlesEveryItemOfIt() throws Exception {
         ScriptedClient client = new ScriptedClient(request -> {
             throw (DynamoDbException) DynamoDbException.builder().statusCode(400)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
         });
-        DynamoDbDestination destination = new DynamoDbDestination(client, LITERAL_KEY);
+        DynamoDbDestination destination = new DynamoDbDestination(client, null, LITERAL_KEY);
 
         WriteResult result = destination.write(List.of(entry(0, "{}"), entry(1, "{}")));
 
@@ -104,8 +104,8 @@ class DynamoDbDestinationTest {
                 MessageProperties.NONE, payload.getBytes(StandardCharsets.UTF_8), 0);
     }
 
-    /** A DynamoDB client whose BatchWriteItem answers come from the test. */
-    private static final class ScriptedClient implements DynamoDbClient {
+    /** An asynchronous DynamoDB client whose BatchWriteItem answers come from the test. */
+    private static final class ScriptedClient implements DynamoDbAsyncClient {
         final List<BatchWriteItemRequest> calls = new ArrayList<>();
         private final Function<BatchWriteItemRequest, BatchWriteItemResponse> answer;
 
@@ -114,9 +114,13 @@ class DynamoDbDestinationTest {
         }
 
         @Override
-        public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest request) {
+        public java.util.concurrent.CompletableFuture<BatchWriteItemResponse> batchWriteItem(BatchWriteItemRequest request) {
             calls.add(request);
-            return answer.apply(request);
+            try {
+                return java.util.concurrent.CompletableFuture.completedFuture(answer.apply(request));
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
         }
 
         @Override

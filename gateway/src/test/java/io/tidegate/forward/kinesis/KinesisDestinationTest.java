@@ -5,7 +5,7 @@ import io.tidegate.forward.WriteResult;
 import io.tidegate.outbox.OutboxEntry;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -22,11 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KinesisDestinationTest {
 
     @Test
-    void failedRecordsMapToThrottledOrRetriableAndTheRestIsBilled() {
+    void failedRecordsMapToThrottledOrRetriableAndTheRestIsBilled() throws Exception {
         ScriptedClient client = new ScriptedClient(request -> PutRecordsResponse.builder().failedRecordCount(2)
                 .records(ok(), failed("ProvisionedThroughputExceededException"), failed("InternalFailure"), ok())
                 .build());
-        KinesisDestination destination = new KinesisDestination(client, new KinesisConfig("s", "clientid", false, 0));
+        KinesisDestination destination = new KinesisDestination(client, null, new KinesisConfig("s", "clientid", false, 0));
         String big = "z".repeat(30 * 1024);
 
         WriteResult result = destination.write(List.of(entry(0, "a", big), entry(1, "a", "x"), entry(2, "b", "y"),
@@ -39,10 +39,10 @@ class KinesisDestinationTest {
     }
 
     @Test
-    void aFailedAggregatedRecordMakesAllItsMessagesRetriable() {
+    void aFailedAggregatedRecordMakesAllItsMessagesRetriable() throws Exception {
         ScriptedClient client = new ScriptedClient(request -> PutRecordsResponse.builder().failedRecordCount(1)
                 .records(failed("InternalFailure"), ok()).build());
-        KinesisDestination destination = new KinesisDestination(client, new KinesisConfig("s", "clientid", true, 51_200));
+        KinesisDestination destination = new KinesisDestination(client, null, new KinesisConfig("s", "clientid", true, 51_200));
 
         WriteResult result = destination.write(List.of(entry(0, "a", "1"), entry(1, "b", "2"), entry(2, "a", "3")));
 
@@ -52,12 +52,12 @@ class KinesisDestinationTest {
     }
 
     @Test
-    void aThrottledCallThrottlesEveryMessage() {
+    void aThrottledCallThrottlesEveryMessage() throws Exception {
         ScriptedClient client = new ScriptedClient(request -> {
             throw (KinesisException) KinesisException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
                     .errorCode("ProvisionedThroughputExceededException").build()).build();
         });
-        KinesisDestination destination = new KinesisDestination(client, new KinesisConfig("s", "clientid", false, 0));
+        KinesisDestination destination = new KinesisDestination(client, null, new KinesisConfig("s", "clientid", false, 0));
 
         WriteResult result = destination.write(List.of(entry(0, "a", "1"), entry(1, "b", "2")));
 
@@ -80,8 +80,8 @@ class KinesisDestinationTest {
         return outcomes;
     }
 
-    /** A Kinesis client whose PutRecords answers come from the test. */
-    private static final class ScriptedClient implements KinesisClient {
+    /** An asynchronous Kinesis client whose PutRecords answers come from the test. */
+    private static final class ScriptedClient implements KinesisAsyncClient {
         final List<PutRecordsRequest> calls = new ArrayList<>();
         private final Function<PutRecordsRequest, PutRecordsResponse> answer;
 
@@ -90,9 +90,13 @@ class KinesisDestinationTest {
         }
 
         @Override
-        public PutRecordsResponse putRecords(PutRecordsRequest request) {
+        public java.util.concurrent.CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
             calls.add(request);
-            return answer.apply(request);
+            try {
+                return java.util.concurrent.CompletableFuture.completedFuture(answer.apply(request));
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
         }
 
         @Override
