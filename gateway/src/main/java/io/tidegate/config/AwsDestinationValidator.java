@@ -29,6 +29,7 @@ final class AwsDestinationValidator {
                 checkKey(kinesis.child("partitionKey"), destination.kinesis().partitionKey(), problems);
                 problems.range(kinesis.child("aggregationTargetBytes"), destination.kinesis().aggregationTargetBytes(),
                         1024, 1_000_000);
+                problems.range(kinesis.child("aggregationBuckets"), destination.kinesis().aggregationBuckets(), 0, 500);
             }
         } else {
             ConfigPath dynamodb = path.child("dynamodb");

@@ -130,16 +130,17 @@ class ConfigValidatorTest {
                   Bad Name:
                     maxFileBytes: 1023
                     rollIntervalSeconds: 0
-                    batch: {maxRecords: 100001, maxBytes: 1023, lingerMs: 60001}
+                    batch: {maxRecords: 100001, maxBytes: 1023, lingerMs: 60001, maxInFlight: 0}
                 """)).containsExactly(
                 "destinations[\"Bad Name\"]: \"Bad Name\" is not allowed as a destination name; expected 1 to 63 lower-case"
                         + " letters, digits, '_' or '-', starting with a letter or digit (it becomes a directory name)",
-                "destinations[\"Bad Name\"].type: missing; expected one of file, kinesis, dynamodb",
+                "destinations[\"Bad Name\"].type: missing; expected one of file, kinesis, dynamodb, iotcore",
                 "destinations[\"Bad Name\"].maxFileBytes: 1023 is not allowed; expected an integer of at least 1024",
                 "destinations[\"Bad Name\"].rollIntervalSeconds: 0 is not allowed; expected an integer of at least 1",
                 "destinations[\"Bad Name\"].batch.maxRecords: 100001 is not allowed; expected an integer from 1 to 100000",
                 "destinations[\"Bad Name\"].batch.maxBytes: 1023 is not allowed; expected an integer from 1024 to 268435456",
-                "destinations[\"Bad Name\"].batch.lingerMs: 60001 is not allowed; expected an integer from 0 to 60000");
+                "destinations[\"Bad Name\"].batch.lingerMs: 60001 is not allowed; expected an integer from 0 to 60000",
+                "destinations[\"Bad Name\"].batch.maxInFlight: 0 is not allowed; expected an integer from 1 to 64");
     }
 
     @Test

@@ -87,11 +87,32 @@ class KinesisIT {
         List<KinesisClientRecord> raw = readRaw(kinesis, "aggregated");
         assertThat(raw.size()).as("aggregated records on the stream").isLessThan(DEVICES * MESSAGES / 10);
         long putPayloadUnits = raw.stream().mapToLong(r -> (r.data().remaining() + 25 * 1024 - 1) / (25 * 1024)).sum();
-        List<KinesisClientRecord> records = new AggregatorUtil().deaggregate(raw);
+        List<KinesisClientRecord> records = readAll(kinesis, "aggregated");
         assertThat(records).hasSize(DEVICES * MESSAGES).allMatch(KinesisClientRecord::aggregated);
         assertEveryMessageOnceInOrder(records, "bus");
         assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.billable.units", "stream"))
                 .isEqualTo(putPayloadUnits).isLessThan(DEVICES * MESSAGES / 10);
+    }
+
+    @Test
+    void aggregatingByHashSlicePacksManyDevicesPerRecordAndTheKclReadsThemAllInOrder(Kinesalite kinesalite)
+            throws Exception {
+        KinesisClient kinesis = client(kinesalite.endpoint());
+        createStream(kinesis, "sliced", 4);
+        TestGateway gateway = gateway(kinesalite.endpoint(), "sliced", """
+                kinesis: {stream: sliced, aggregation: true, aggregationBuckets: 4}
+                batch: {maxRecords: 10000, lingerMs: 100}
+                """);
+
+        Fleet.publish(gateway.mqttPort(), "tram", DEVICES, MESSAGES);
+        AwsIt.awaitForwarded(gateway.gateway(), "stream", (long) DEVICES * MESSAGES);
+
+        List<KinesisClientRecord> raw = readRaw(kinesis, "sliced");
+        assertThat(raw).allSatisfy(r -> assertThat(r.data().remaining()).isLessThanOrEqualTo(51_200));
+        assertThat((double) DEVICES * MESSAGES / raw.size()).as("messages per Kinesis record").isGreaterThanOrEqualTo(100);
+        List<KinesisClientRecord> records = readAll(kinesis, "sliced");
+        assertThat(records).hasSize(DEVICES * MESSAGES);
+        assertEveryMessageOnceInOrder(records, "tram");
     }
 
     @Test
@@ -270,12 +291,18 @@ class KinesisIT {
     }
 
     private TestGateway gateway(String endpoint, String stream, boolean aggregation, int maxInFlight) throws Exception {
+        return gateway(endpoint, stream, """
+                kinesis: {stream: %s, partitionKey: clientid, aggregation: %s}
+                batch: {maxRecords: 500, lingerMs: 20, maxInFlight: %d}
+                """.formatted(stream, aggregation, maxInFlight));
+    }
+
+    /** {@code settings}: the destination's kinesis and batch sections, unindented. */
+    private TestGateway gateway(String endpoint, String stream, String settings) throws Exception {
         Path config = AwsIt.config(dir, "stream", """
                     type: kinesis
                     aws: {region: us-east-1, endpoint: "%s", credentials: static, accessKeyId: test, secretAccessKey: test}
-                    kinesis: {stream: %s, partitionKey: clientid, aggregation: %s}
-                    batch: {maxRecords: 500, lingerMs: 20, maxInFlight: %d}
-                """.formatted(endpoint, stream, aggregation, maxInFlight));
+                %s""".formatted(endpoint, settings.indent(4)));
         TestGateway gateway = TestGateway.startWithConfig(dir.resolve("data"), config);
         toClose.add(gateway);
         return gateway;
@@ -297,21 +324,36 @@ class KinesisIT {
     }
 
     /** Every record of every shard, each shard in sequence order, de-aggregated by the KCL. */
+    /**
+     * Every shard's records, de-aggregated as the KCL does for a shard: a message whose hash key is
+     * outside the shard's range is dropped, so one that was misrouted would be missing here.
+     */
     private static List<KinesisClientRecord> readAll(KinesisClient kinesis, String stream) {
-        return new AggregatorUtil().deaggregate(readRaw(kinesis, stream));
+        List<KinesisClientRecord> messages = new ArrayList<>();
+        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            messages.addAll(new AggregatorUtil().deaggregate(readShard(kinesis, stream, shard),
+                    shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey()));
+        }
+        return messages;
     }
 
     private static List<KinesisClientRecord> readRaw(KinesisClient kinesis, String stream) {
         List<KinesisClientRecord> records = new ArrayList<>();
         for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
-                response.records().forEach(r -> records.add(KinesisClientRecord.fromRecord(r)));
-                iterator = response.records().isEmpty() ? null : response.nextShardIterator();
-            }
+            records.addAll(readShard(kinesis, stream, shard));
+        }
+        return records;
+    }
+
+    private static List<KinesisClientRecord> readShard(KinesisClient kinesis, String stream, Shard shard) {
+        List<KinesisClientRecord> records = new ArrayList<>();
+        String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        while (iterator != null) {
+            String current = iterator;
+            GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
+            response.records().forEach(r -> records.add(KinesisClientRecord.fromRecord(r)));
+            iterator = response.records().isEmpty() ? null : response.nextShardIterator();
         }
         return records;
     }

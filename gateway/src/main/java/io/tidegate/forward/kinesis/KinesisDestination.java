@@ -35,6 +35,8 @@ import java.util.concurrent.CompletionException;
 public final class KinesisDestination implements Destination {
 
     static final int MAX_RECORDS = 500;
+    /** Messages in one aggregated call: well past what 5 MiB holds of small messages. */
+    static final int MAX_AGGREGATED_MESSAGES = 100_000;
     static final long MAX_CALL_BYTES = 5L * 1024 * 1024;
     static final long MAX_RECORD_BYTES = 1024 * 1024;
     /** A PUT payload unit is 25 KB of one record, rounded up. */
@@ -67,16 +69,18 @@ public final class KinesisDestination implements Destination {
         this.ownHttp = ownHttp;
         this.stream = kinesis.stream();
         this.packer = new RecordPacker(MessageKey.of(kinesis.partitionKey()), kinesis.aggregation(),
-                kinesis.aggregationTargetBytes());
+                kinesis.aggregationTargetBytes(), kinesis.aggregationBuckets());
     }
 
     /**
-     * With aggregation a call still carries at most 500 messages: then it never holds more than 500
-     * aggregated records, whatever the number of partition keys.
+     * Without aggregation a call carries 500 messages. With it, a call carries as many messages as
+     * fit in 5 MiB (the packer keeps it to 500 records and defers the rest), so that many messages
+     * share a record; {@code batch.maxRecords} is then the practical bound.
      */
     @Override
     public DestinationLimits limits() {
-        return new DestinationLimits(MAX_RECORDS, MAX_CALL_BYTES, MAX_RECORD_BYTES);
+        return new DestinationLimits(packer.aggregates() ? MAX_AGGREGATED_MESSAGES : MAX_RECORDS, MAX_CALL_BYTES,
+                MAX_RECORD_BYTES);
     }
 
     @Override
@@ -104,6 +108,7 @@ public final class KinesisDestination implements Destination {
         List<PutRecordsRequestEntry> entries = new ArrayList<>(records.size());
         for (PackedRecord record : records) {
             entries.add(PutRecordsRequestEntry.builder().partitionKey(record.partitionKey())
+                    .explicitHashKey(record.explicitHashKey())
                     .data(SdkBytes.fromByteArrayUnsafe(record.data())).build());
         }
         return client.putRecords(PutRecordsRequest.builder().streamName(stream).records(entries).build())

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -42,7 +43,7 @@ class RecordPackerTest {
                 for (int p = 0; p < positions.length; p++) {
                     original[p] = (int) remaining.get(positions[p]).index();
                 }
-                records.add(new PackedRecord(record.partitionKey(), record.data(), original));
+                records.add(new PackedRecord(record.partitionKey(), record.explicitHashKey(), record.data(), original));
             }
             List<OutboxEntry> deferred = new ArrayList<>();
             for (int i = 0; i < remaining.size(); i++) {
@@ -73,13 +74,82 @@ class RecordPackerTest {
     }
 
     @Test
+    void aggregatingByHashSlicePacksManyDevicesPerRecordAndTheKclKeepsEveryMessageOnItsShard() {
+        int shards = 4;
+        List<OutboxEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            batch.add(entry(i, "device-" + (i % 1000), "{\"seq\":" + (i / 1000) + ",\"v\":" + i + "}"));
+        }
+        RecordPacker packer = new RecordPacker(MessageKey.of("clientid"), true, 51_200, shards);
+
+        WriteResult result = WriteResult.accepted(batch.size());
+        List<PackedRecord> records = packer.pack(batch, result);
+
+        assertThat(records).hasSize(shards);
+        assertThat(records).allSatisfy(r -> assertThat(r.data().length).isLessThanOrEqualTo(51_200));
+        int packed = records.stream().mapToInt(r -> r.positions().length).sum();
+        assertThat(packed / records.size()).as("messages per record").isGreaterThanOrEqualTo(100);
+        // What the KCL does when reading shard s: keep only messages whose hash key is in s's range.
+        BigInteger space = BigInteger.ONE.shiftLeft(128);
+        List<KinesisClientRecord> read = new ArrayList<>();
+        for (int s = 0; s < shards; s++) {
+            BigInteger start = space.multiply(BigInteger.valueOf(s)).divide(BigInteger.valueOf(shards));
+            BigInteger end = space.multiply(BigInteger.valueOf(s + 1)).divide(BigInteger.valueOf(shards))
+                    .subtract(BigInteger.ONE);
+            List<PackedRecord> onShard = records.stream().filter(r -> {
+                BigInteger hash = new BigInteger(r.explicitHashKey());
+                return hash.compareTo(start) >= 0 && hash.compareTo(end) <= 0;
+            }).toList();
+            assertThat(onShard).as("shard %d gets its slice's record", s).hasSize(1);
+            read.addAll(new AggregatorUtil().deaggregate(asKcl(onShard), start.toString(), end.toString()));
+        }
+        assertThat(read).as("none dropped by the KCL's shard filter").hasSize(packed);
+        for (int i = 0; i < read.size(); i++) {
+            assertThat(read.get(i).explicitHashKey()).isNotNull();
+        }
+        for (int d = 0; d < 1000; d += 97) {
+            String device = "device-" + d;
+            List<String> got = read.stream().filter(m -> m.partitionKey().equals(device))
+                    .map(m -> StandardCharsets.UTF_8.decode(m.data()).toString()).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).clientId().equals(device) && result.outcome(i) == WriteResult.Outcome.ACCEPTED) {
+                    expected.add(new String(batch.get(i).payload(), StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(got).as(device).containsExactlyElementsOf(expected);
+        }
+        assertThat(packed + deferred(result)).isEqualTo(batch.size());
+    }
+
+    @Test
+    void aCallNeverCarriesMoreThan500Records() {
+        List<OutboxEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            batch.add(entry(i, "device-" + i, "m"));
+        }
+        WriteResult result = WriteResult.accepted(batch.size());
+
+        List<PackedRecord> records = new RecordPacker(MessageKey.of("clientid"), true, 51_200).pack(batch, result);
+
+        assertThat(records).hasSize(500);
+        assertThat(deferred(result)).isEqualTo(200);
+        assertThat(result.outcome(499)).isEqualTo(WriteResult.Outcome.ACCEPTED);
+        assertThat(result.outcome(500)).isEqualTo(WriteResult.Outcome.DEFERRED);
+    }
+
+    @Test
     void theSizeEstimateIsNeverBelowTheRecordOfOneMessage() {
         RecordPacker packer = new RecordPacker(MessageKey.of("clientid"), true, 51_200);
+        RecordPacker bySlice = new RecordPacker(MessageKey.of("clientid"), true, 51_200, 7);
         for (int size : new int[] {0, 1, 127, 128, 16_383, 16_384, 1_000_000}) {
             OutboxEntry entry = entry(0, "device-with-a-longer-name", "y".repeat(size));
             PackedRecord record = packer.pack(List.of(entry), WriteResult.accepted(1)).get(0);
             assertThat(packer.sizeOf(entry)).as("payload %d", size)
                     .isGreaterThanOrEqualTo(record.data().length + record.partitionKey().length());
+            PackedRecord sliced = bySlice.pack(List.of(entry), WriteResult.accepted(1)).get(0);
+            assertThat(bySlice.sizeOf(entry)).as("payload %d by slice", size).isGreaterThanOrEqualTo(
+                    sliced.data().length + sliced.partitionKey().length() + sliced.explicitHashKey().length());
         }
     }
 
@@ -104,11 +174,20 @@ class RecordPackerTest {
         assertThat(MessageKey.of("fleet-a").of(entry)).isEqualTo("fleet-a");
     }
 
+    private static int deferred(WriteResult result) {
+        int deferred = 0;
+        for (int i = 0; i < result.size(); i++) {
+            deferred += result.outcome(i) == WriteResult.Outcome.DEFERRED ? 1 : 0;
+        }
+        return deferred;
+    }
+
     private static List<KinesisClientRecord> asKcl(List<PackedRecord> records) {
         List<KinesisClientRecord> kcl = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             kcl.add(KinesisClientRecord.builder().data(ByteBuffer.wrap(records.get(i).data()))
-                    .partitionKey(records.get(i).partitionKey()).sequenceNumber(Integer.toString(i))
+                    .partitionKey(records.get(i).partitionKey()).explicitHashKey(records.get(i).explicitHashKey())
+                    .sequenceNumber(Integer.toString(i))
                     .approximateArrivalTimestamp(Instant.now()).build());
         }
         return kcl;
