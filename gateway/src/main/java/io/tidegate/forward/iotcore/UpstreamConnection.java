@@ -212,14 +212,23 @@ final class UpstreamConnection {
             return;
         }
         failedConnects++;
-        long backoff = Math.min(MAX_RECONNECT_DELAY_MS, MIN_CONNECT_INTERVAL_MS << Math.min(failedConnects - 1, 10));
-        long delay = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
         long sinceLast = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastConnectNanos);
-        delay = Math.max(delay, MIN_CONNECT_INTERVAL_MS - sinceLast);
+        long delay = reconnectDelayMs(failedConnects, sinceLast, ThreadLocalRandom.current().nextDouble());
         if (failedConnects == 1 || failedConnects % 10 == 0) {
             log.warn("upstream connection {} down ({}); reconnecting in {} ms", clientId, lastError, delay);
         }
         loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The wait before connect attempt number {@code failedConnects + 1}: exponential from 1 s up to
+     * 30 s, jittered into its upper half by {@code random} in [0, 1), and never sooner than a second
+     * after the previous attempt (IoT Core throttles client ids that connect faster).
+     */
+    static long reconnectDelayMs(int failedConnects, long sinceLastConnectMs, double random) {
+        long backoff = Math.min(MAX_RECONNECT_DELAY_MS, MIN_CONNECT_INTERVAL_MS << Math.min(failedConnects - 1, 10));
+        long jittered = backoff / 2 + (long) (random * (backoff - backoff / 2));
+        return Math.max(jittered, MIN_CONNECT_INTERVAL_MS - sinceLastConnectMs);
     }
 
     private void write(List<Outgoing> publishes) {
