@@ -33,7 +33,9 @@ import io.tidegate.mqtt.MqttServerContext;
 import io.tidegate.mqtt.MqttSession;
 import io.tidegate.mqtt.StoredMessageDispatcher;
 import io.tidegate.mqtt.topic.SubscriptionTree;
+import io.tidegate.outbox.DiskSpace;
 import io.tidegate.outbox.Outbox;
+import io.tidegate.outbox.OutboxBudget;
 import io.tidegate.outbox.Outboxes;
 import io.tidegate.pipeline.IngestRing;
 import io.tidegate.pipeline.RingDownstreamSink;
@@ -79,6 +81,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<Forwarder> forwarders = new ArrayList<>();
     private final List<Outbox> deadLetterOutboxes = new ArrayList<>();
+    private final Map<String, OutboxBudget> budgets = new LinkedHashMap<>();
     private Outboxes outboxes;
     private IngestRing ring;
     private MqttServerContext mqtt;
@@ -110,6 +113,10 @@ public final class Gateway implements AutoCloseable, StatusSource {
         Files.createDirectories(dataDir);
         bindJvmMetrics();
         outboxes = Outboxes.open(dataDir, config.destinations().keySet(), config.outbox());
+        DiskSpace disk = DiskSpace.of(dataDir, config.outbox().minFreeDiskBytes());
+        for (Outbox outbox : outboxes.all()) {
+            budgets.put(outbox.name(), new OutboxBudget(outbox, config.destinations().get(outbox.name()).outbox(), disk));
+        }
         registerOutboxGauges();
 
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
@@ -117,8 +124,8 @@ public final class Gateway implements AutoCloseable, StatusSource {
         rules.metrics().bindTo(registry);
         Router router = new RulesRouter(rules);
         // Built before the forwarders, which put messages from the cloud into it, and started after them.
-        ring = new IngestRing(config.pipeline(), outboxes.all(), router, new StoredMessageDispatcher(subscriptions),
-                registry);
+        ring = new IngestRing(config.pipeline(), config.outbox(), outboxes.all(), router,
+                new StoredMessageDispatcher(subscriptions), registry, admission());
         startForwarders(new RingDownstreamSink(ring));
         ring.start();
 
@@ -136,6 +143,23 @@ public final class Gateway implements AutoCloseable, StatusSource {
             admin.start();
         }
         log.info("tidegate started: data in {}, default destination {}", dataDir, config.routing().defaultDestination());
+    }
+
+    /**
+     * Whether ingest may go on: not while an outbox whose overflow policy is {@code backpressure}
+     * is full. Asked on every publish, so it only reads counters (and a cached free-space figure).
+     */
+    private java.util.function.BooleanSupplier admission() {
+        OutboxBudget[] holding = budgets.values().stream().filter(OutboxBudget::appliesBackpressure)
+                .toArray(OutboxBudget[]::new);
+        return () -> {
+            for (OutboxBudget budget : holding) {
+                if (budget.fullness() != null) {
+                    return false;
+                }
+            }
+            return true;
+        };
     }
 
     private void bindJvmMetrics() {
@@ -159,6 +183,9 @@ public final class Gateway implements AutoCloseable, StatusSource {
                             o -> o.stats().oldestAgeSeconds(System.currentTimeMillis()))
                     .tag("destination", outbox.name()).baseUnit("seconds")
                     .description("Age of the oldest entry not yet accepted by the destination").register(registry);
+            Gauge.builder("tidegate.outbox.full", budgets.get(outbox.name()), b -> b.fullness() == null ? 0 : 1)
+                    .tag("destination", outbox.name())
+                    .description("1 while the outbox is over its maxBytes or the disk below its floor").register(registry);
         }
     }
 
@@ -174,7 +201,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
                     config.outbox().rollCycle());
             deadLetterOutboxes.add(deadLetterOutbox);
             Forwarder forwarder = new Forwarder(name, outboxes.get(name), createDestination(name, destination, downstream),
-                    new DeadLetters(deadLetterOutbox, name), destination.batch(), registry);
+                    new DeadLetters(deadLetterOutbox, name), destination.batch(), registry, budgets.get(name));
             forwarder.start();
             forwarders.add(forwarder);
         }
@@ -289,6 +316,8 @@ public final class Gateway implements AutoCloseable, StatusSource {
             d.put("backlogEntries", outbox.stats().backlogEntries());
             d.put("backlogBytes", outbox.stats().backlogBytes());
             d.put("oldestAgeSeconds", outbox.stats().oldestAgeSeconds(now));
+            OutboxBudget.DropReason full = budgets.get(outbox.name()).fullness();
+            d.put("outboxFull", full == null ? null : full.label());
             destinations.add(d);
         }
         status.put("destinations", destinations);

@@ -38,7 +38,11 @@ public final class ConfigValidator {
         if (problems.present(root.child("pipeline"), config.pipeline(), ConfigShape.of(PipelineConfig.class).expected())) {
             checkRingSize(root.child("pipeline").child("ringSize"), config.pipeline().ringSize(), problems);
         }
-        problems.present(root.child("outbox"), config.outbox(), ConfigShape.of(OutboxConfig.class).expected());
+        if (problems.present(root.child("outbox"), config.outbox(), ConfigShape.of(OutboxConfig.class).expected())) {
+            problems.range(root.child("outbox").child("syncIntervalMs"), config.outbox().syncIntervalMs(), 10, 60_000);
+            problems.range(root.child("outbox").child("minFreeDiskBytes"), config.outbox().minFreeDiskBytes(), 0,
+                    Long.MAX_VALUE);
+        }
         DestinationValidator.checkDestinations(root.child("destinations"), config.destinations(), problems);
         if (problems.present(root.child("routing"), config.routing(), ConfigShape.of(RoutingConfig.class).expected())) {
             DestinationValidator.checkRouting(root.child("routing"), config.routing(), config.destinations(), problems);

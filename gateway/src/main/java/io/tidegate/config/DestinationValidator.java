@@ -50,6 +50,13 @@ final class DestinationValidator {
         problems.range(batch.child("maxBytes"), destination.batch().maxBytes(), 1024, 268_435_456);
         problems.range(batch.child("lingerMs"), destination.batch().lingerMs(), 0, 60_000);
         problems.range(batch.child("maxInFlight"), destination.batch().maxInFlight(), 1, 64);
+        ConfigPath outbox = path.child("outbox");
+        problems.range(outbox.child("maxBytes"), destination.outbox().maxBytes(), 0, Long.MAX_VALUE);
+        problems.range(outbox.child("maxAgeSeconds"), destination.outbox().maxAgeSeconds(), 0, 3_153_600_000L);
+        long maxBytes = destination.outbox().maxBytes();
+        if (maxBytes > 0 && maxBytes < 1024 * 1024) {
+            problems.notAllowed(outbox.child("maxBytes"), maxBytes, "0 (no limit) or at least 1048576 (1 MiB)");
+        }
         if (destination.type() == DestinationConfig.DestinationType.KINESIS
                 || destination.type() == DestinationConfig.DestinationType.DYNAMODB) {
             AwsDestinationValidator.check(path, destination, problems);

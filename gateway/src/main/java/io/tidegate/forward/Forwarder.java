@@ -3,6 +3,7 @@ package io.tidegate.forward;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidegate.config.BatchConfig;
 import io.tidegate.outbox.Outbox;
+import io.tidegate.outbox.OutboxBudget;
 import io.tidegate.outbox.OutboxEntry;
 import io.tidegate.outbox.OutboxReader;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ public final class Forwarder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
     /** The name under which the forwarder's committed position is stored in its outbox. */
     public static final String READER_NAME = "forwarder";
+    /** Entries given up per commit when dropping the oldest. */
+    private static final int DROP_CHUNK = 1000;
     private static final long IDLE_PARK_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long IDLE_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -52,6 +55,10 @@ public final class Forwarder implements AutoCloseable {
     private final List<OutboxEntry> batch = new ArrayList<>();
     /** The entries of {@link #batch} to write; the others do not fit the destination at all. */
     private final List<OutboxEntry> toWrite = new ArrayList<>();
+    /** The entries of {@link #batch} larger than the destination takes at all: dead-lettered. */
+    private final List<OutboxEntry> oversized = new ArrayList<>();
+    /** The outbox's limits and overflow policy; null for none. */
+    private final OutboxBudget budget;
     /** Batches written and not yet committed, in outbox order. */
     private final ArrayDeque<Batch> window = new ArrayDeque<>();
     private final Thread thread;
@@ -62,16 +69,32 @@ public final class Forwarder implements AutoCloseable {
 
     /** Chronicle tailers are thread-confined: the reader is opened on the forwarder's own thread. */
     private OutboxReader reader;
+    private long corruptCounted;
 
     public Forwarder(String name, Outbox outbox, Destination destination, DeadLetters deadLetters,
                      BatchConfig batchConfig, MeterRegistry registry) {
-        this(name, outbox, destination, deadLetters, batchConfig, registry, new Backoff(100, 30_000));
+        this(name, outbox, destination, deadLetters, batchConfig, registry, (OutboxBudget) null);
+    }
+
+    /**
+     * @param budget the outbox's limits: stale entries (MQTT 5 message expiry, {@code maxAgeSeconds})
+     *               are dropped, and with {@code drop-oldest} a full outbox drops its oldest entries
+     */
+    public Forwarder(String name, Outbox outbox, Destination destination, DeadLetters deadLetters,
+                     BatchConfig batchConfig, MeterRegistry registry, OutboxBudget budget) {
+        this(name, outbox, destination, deadLetters, batchConfig, registry, new Backoff(100, 30_000), budget);
     }
 
     /** With the retry backoff given: tests retry in milliseconds. */
     Forwarder(String name, Outbox outbox, Destination destination, DeadLetters deadLetters, BatchConfig batchConfig,
               MeterRegistry registry, Backoff backoff) {
+        this(name, outbox, destination, deadLetters, batchConfig, registry, backoff, null);
+    }
+
+    Forwarder(String name, Outbox outbox, Destination destination, DeadLetters deadLetters, BatchConfig batchConfig,
+              MeterRegistry registry, Backoff backoff, OutboxBudget budget) {
         this.name = name;
+        this.budget = budget;
         this.backoff = backoff;
         this.outbox = outbox;
         this.destination = destination;
@@ -154,6 +177,12 @@ public final class Forwarder implements AutoCloseable {
                     log.info("forwarder {}: stop timeout reached; undelivered entries stay in its outbox", name);
                     break;
                 }
+                if (budget != null && !budget.appliesBackpressure()) {
+                    OutboxBudget.DropReason full = budget.fullness();
+                    if (full != null) {
+                        dropOldest(full);
+                    }
+                }
                 boolean started = startBatches();
                 if (window.isEmpty()) {
                     if (stopping) {
@@ -203,9 +232,11 @@ public final class Forwarder implements AutoCloseable {
                 break;
             }
             Batch next = new Batch(List.copyOf(batch), new ArrayList<>(toWrite));
+            oversized.forEach(entry -> deadLetter(entry, "entry of " + destination.sizeOf(entry)
+                    + " bytes exceeds the destination's limit of " + maxRecordBytes + " bytes"));
             batch.clear();
             toWrite.clear();
-            deadLetterOversized(next);
+            oversized.clear();
             window.add(next);
             send(next);
             started = true;
@@ -246,6 +277,9 @@ public final class Forwarder implements AutoCloseable {
     /** Starts a write of what {@code b} still has to send (nothing: it is done). */
     private void send(Batch b) throws InterruptedException {
         b.retryAtNanos = 0;
+        if (budget != null && !b.sending.isEmpty()) {
+            b.sending = withoutStale(b.sending);
+        }
         if (b.sending.isEmpty()) {
             b.done = true;
             return;
@@ -361,10 +395,22 @@ public final class Forwarder implements AutoCloseable {
      * allows at all is taken along only to be dead-lettered.
      */
     private void fillBatch() {
+        try {
+            readBatch();
+        } finally {
+            long corrupt = reader.corruptSkipped();
+            if (corrupt > corruptCounted) {
+                metrics.dropped(OutboxBudget.DropReason.CORRUPT, corrupt - corruptCounted);
+                corruptCounted = corrupt;
+            }
+        }
+    }
+
+    private void readBatch() {
         long bytes = 0;
         long firstReadNanos = 0;
-        // batch.size(), not toWrite.size(): entries too large to send count too, so a backlog of them
-        // is never read into memory at once.
+        // batch.size(), not toWrite.size(): entries too large to send (or too old) count too, so a
+        // backlog of them is never read into memory at once.
         while (batch.size() < maxRecords && bytes < maxBatchBytes) {
             OutboxEntry entry = reader.next();
             if (entry != null) {
@@ -378,8 +424,14 @@ public final class Forwarder implements AutoCloseable {
                 }
                 batch.add(entry);
                 bytes += Math.min(size, maxBatchBytes);
-                if (size <= maxRecordBytes) {
+                OutboxBudget.DropReason stale = budget == null ? null
+                        : budget.staleness(entry, System.currentTimeMillis());
+                if (stale != null) {
+                    metrics.dropped(stale, 1);
+                } else if (size <= maxRecordBytes) {
                     toWrite.add(entry);
+                } else {
+                    oversized.add(entry);
                 }
                 continue;
             }
@@ -401,17 +453,59 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private void deadLetterOversized(Batch b) {
-        if (b.sending.size() == b.entries.size()) {
-            return;
-        }
-        for (OutboxEntry entry : b.entries) {
-            long size = destination.sizeOf(entry);
-            if (size > maxRecordBytes) {
-                deadLetter(entry, "entry of " + size + " bytes exceeds the destination's limit of "
-                        + maxRecordBytes + " bytes");
+    /** {@code entries} without those too old or expired to be sent, which are counted as dropped. */
+    private List<OutboxEntry> withoutStale(List<OutboxEntry> entries) {
+        long now = System.currentTimeMillis();
+        List<OutboxEntry> fresh = null;
+        for (int i = 0; i < entries.size(); i++) {
+            OutboxBudget.DropReason stale = budget.staleness(entries.get(i), now);
+            if (stale != null && fresh == null) {
+                fresh = new ArrayList<>(entries.subList(0, i));
+            }
+            if (stale != null) {
+                metrics.dropped(stale, 1);
+            } else if (fresh != null) {
+                fresh.add(entries.get(i));
             }
         }
+        return fresh == null ? entries : fresh;
+    }
+
+    /**
+     * Overflow policy {@code drop-oldest}: gives up the oldest entries until the outbox has room.
+     * First the batches at the head of the window that wait to be retried (a write under way is let
+     * finish, so what is counted dropped was never accepted), then unread entries, in chunks.
+     */
+    private void dropOldest(OutboxBudget.DropReason reason) {
+        while (!window.isEmpty()) {
+            Batch head = window.peekFirst();
+            if (!head.done && head.pending != null) {
+                return;
+            }
+            if (!head.done) {
+                metrics.dropped(reason, head.sending.size());
+                head.sending = List.of();
+                head.done = true;
+            }
+            complete(window.pollFirst());
+        }
+        int chunks = reason == OutboxBudget.DropReason.DISK_FULL ? 1 : Integer.MAX_VALUE;
+        while (chunks-- > 0 && budget.fullness() != null) {
+            OutboxEntry last = null;
+            int entries = 0;
+            long bytes = 0;
+            for (OutboxEntry entry; entries < DROP_CHUNK && (entry = reader.next()) != null; entries++) {
+                last = entry;
+                bytes += entry.encodedBytes();
+            }
+            if (last == null) {
+                return;
+            }
+            reader.commit(last.index(), entries, bytes);
+            metrics.dropped(reason, entries);
+        }
+        log.warn("forwarder {}: outbox full ({}): dropped its oldest entries (overflow: drop-oldest)", name,
+                reason.label());
     }
 
     private void deadLetter(OutboxEntry entry, String reason) {

@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tidegate.outbox.OutboxBudget;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,9 +27,13 @@ final class ForwarderMetrics {
     private final DistributionSummary batchSize;
     private final Timer endToEnd;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final Tags tags;
+    private final Map<OutboxBudget.DropReason, Counter> drops = new EnumMap<>(OutboxBudget.DropReason.class);
 
     ForwarderMetrics(MeterRegistry registry, String destination, String billableUnit) {
-        Tags tags = Tags.of("destination", destination);
+        this.registry = registry;
+        this.tags = Tags.of("destination", destination);
         messages = Counter.builder("tidegate.forwarded.messages").tags(tags)
                 .description("Messages the destination accepted").register(registry);
         batches = Counter.builder("tidegate.forwarded.batches").tags(tags)
@@ -84,6 +91,15 @@ final class ForwarderMetrics {
     void retried(int count, int throttled) {
         retries.increment(count);
         throttles.increment(throttled);
+    }
+
+    /** {@code count} entries given up for {@code reason} (never sent, or no longer). */
+    void dropped(OutboxBudget.DropReason reason, long count) {
+        if (count > 0) {
+            drops.computeIfAbsent(reason, r -> Counter.builder("tidegate.outbox.dropped").tags(tags)
+                    .tag("reason", r.label()).description("Outbox entries dropped instead of delivered, by reason")
+                    .register(registry)).increment(count);
+        }
     }
 
     void rejected() {

@@ -54,6 +54,11 @@ public final class OutboxAppender implements AutoCloseable {
         return appender.lastIndexAppended();
     }
 
+    /** Forces what this appender wrote to the disk (msync of the mapped queue file up to its end). */
+    public void sync() {
+        appender.sync();
+    }
+
     @Override
     public void close() {
         appender.close();

@@ -121,7 +121,7 @@ public final class OutboxEntryCodec {
 
     private static int checkVersion(int version, long index) {
         if (version < VERSION_WITHOUT_SETTINGS || version > VERSION) {
-            throw new CorruptEntryException("outbox entry at index " + Long.toHexString(index)
+            throw new UnsupportedEntryFormatException("outbox entry at index " + Long.toHexString(index)
                     + " has format version " + version + "; this gateway reads versions 1 to " + VERSION);
         }
         return version;

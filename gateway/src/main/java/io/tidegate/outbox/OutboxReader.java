@@ -3,6 +3,12 @@ package io.tidegate.outbox;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Reads one outbox from its committed position. The position moves only by {@link #commit}, which
@@ -11,6 +17,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class OutboxReader implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(OutboxReader.class);
+    /** Where damaged entries' bytes go, inside the queue's directory. */
+    public static final String CORRUPT_DIR = "corrupt";
+
     private final Outbox outbox;
     private final String name;
     private final ExcerptTailer tailer;
@@ -18,6 +28,7 @@ public final class OutboxReader implements AutoCloseable {
     private long committedIndex;
     /** True until the first entry past the committed position is read: that one is the oldest. */
     private boolean unread = true;
+    private long corruptSkipped;
 
     OutboxReader(Outbox outbox, String name, ExcerptTailer tailer, OutboxStats stats, long committedIndex) {
         this.outbox = outbox;
@@ -28,20 +39,62 @@ public final class OutboxReader implements AutoCloseable {
         rewind();
     }
 
-    /** Next entry past what was read, or {@code null} when the reader is at the end. */
+    /**
+     * Next entry past what was read, or {@code null} when the reader is at the end. A damaged entry
+     * (one that cannot be decoded) is skipped: its bytes are kept in {@code corrupt/<index>.entry}
+     * beside the queue files, it leaves the backlog, and {@link #corruptSkipped()} counts it. An
+     * entry of an unknown format version is not skipped: {@link UnsupportedEntryFormatException}.
+     */
     public OutboxEntry next() {
-        try (DocumentContext dc = tailer.readingDocument()) {
-            if (!dc.isPresent()) {
-                return null;
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                Bytes<?> bytes = dc.wire().bytes();
+                long start = bytes.readPosition();
+                long size = bytes.readRemaining();
+                OutboxEntry entry;
+                try {
+                    entry = OutboxEntryCodec.read(bytes, dc.index());
+                } catch (UnsupportedEntryFormatException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    byte[] raw = new byte[(int) size];
+                    bytes.readPosition(start);
+                    bytes.read(raw);
+                    quarantine(dc.index(), raw, e);
+                    continue;
+                }
+                if (unread) {
+                    stats.oldestIngestMillis(entry.ingestTimeMillis());
+                    unread = false;
+                }
+                return entry;
             }
-            Bytes<?> bytes = dc.wire().bytes();
-            OutboxEntry entry = OutboxEntryCodec.read(bytes, dc.index());
-            if (unread) {
-                stats.oldestIngestMillis(entry.ingestTimeMillis());
-                unread = false;
-            }
-            return entry;
         }
+    }
+
+    /** Damaged entries skipped by this reader so far. */
+    public long corruptSkipped() {
+        return corruptSkipped;
+    }
+
+    private void quarantine(long index, byte[] raw, RuntimeException cause) {
+        corruptSkipped++;
+        if (name == null) {
+            return; // a browser (CLI) only skips it
+        }
+        stats.committed(1, raw.length);
+        Path file = outbox.directory().resolve(CORRUPT_DIR).resolve(Long.toHexString(index) + ".entry");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, raw);
+        } catch (IOException e) {
+            log.warn("outbox {}: cannot keep the damaged entry's bytes in {}", outbox.name(), file, e);
+        }
+        log.error("outbox {}: entry {} cannot be decoded ({}); skipped, its bytes kept in {}", outbox.name(),
+                Long.toHexString(index), cause.toString(), file);
     }
 
     /**

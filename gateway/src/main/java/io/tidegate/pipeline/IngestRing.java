@@ -1,6 +1,7 @@
 package io.tidegate.pipeline;
 
 import com.lmax.disruptor.LiteBlockingWaitStrategy;
+import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.EventTranslatorThreeArg;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
@@ -13,12 +14,14 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidegate.config.PipelineConfig;
+import io.tidegate.config.OutboxConfig;
 import io.tidegate.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -47,17 +50,28 @@ public final class IngestRing implements AutoCloseable {
     private final Disruptor<IngestEvent> disruptor;
     private final RingBuffer<IngestEvent> ring;
     private final PipelineMetrics metrics;
+    private final BooleanSupplier admission;
     private volatile boolean started;
 
     public IngestRing(PipelineConfig config, List<Outbox> outboxes, Router router, StoredMessageListener listener,
                       MeterRegistry registry) {
+        this(config, new OutboxConfig(null), outboxes, router, listener, registry, () -> true);
+    }
+
+    /**
+     * @param admission asked before each publish: false holds new messages back (an outbox with
+     *                  overflow {@code backpressure} is full), as if the ring were full
+     */
+    public IngestRing(PipelineConfig config, OutboxConfig outboxConfig, List<Outbox> outboxes, Router router,
+                      StoredMessageListener listener, MeterRegistry registry, BooleanSupplier admission) {
         this.metrics = new PipelineMetrics(registry);
+        this.admission = admission;
         int maxDeliveries = router.maxDeliveries();
         this.disruptor = new Disruptor<>(() -> new IngestEvent(maxDeliveries), config.ringSize(),
-                stageThreadFactory(), ProducerType.MULTI, waitStrategy(config.waitStrategy()));
+                stageThreadFactory(), ProducerType.MULTI, waitStrategy(config.waitStrategy(), outboxConfig));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        disruptor.handleEventsWith(new StageSequence(new RouteStage(router), new PersistStage(outboxes, metrics),
-                new AckStage(listener, metrics), stagesStarted));
+        disruptor.handleEventsWith(new StageSequence(new RouteStage(router),
+                new PersistStage(outboxes, metrics, outboxConfig), new AckStage(listener, metrics), stagesStarted));
         this.ring = disruptor.getRingBuffer();
         Gauge.builder("tidegate.ring.free.slots", ring, RingBuffer::remainingCapacity)
                 .description("Free slots in the ingest ring").register(registry);
@@ -84,6 +98,10 @@ public final class IngestRing implements AutoCloseable {
      */
     public <A, B> boolean tryPublish(IngestEventWriter<A, B> writer, A a, B b) {
         if (!started) {
+            return false;
+        }
+        if (!admission.getAsBoolean()) {
+            metrics.heldBack();
             return false;
         }
         boolean published = ring.tryPublishEvent(TRANSLATOR, writer, a, b);
@@ -160,10 +178,13 @@ public final class IngestRing implements AutoCloseable {
         }
     }
 
-    private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategy strategy) {
+    private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategy strategy, OutboxConfig outbox) {
         return switch (strategy) {
-            // Lite: producers skip the lock and signal when the consumer is not waiting.
-            case BLOCKING -> new LiteBlockingWaitStrategy();
+            // Lite: producers skip the lock and signal when the consumer is not waiting. With an
+            // interval sync policy the wait times out, so an idle ring still syncs what it holds.
+            case BLOCKING -> outbox.sync() == OutboxConfig.SyncPolicy.INTERVAL
+                    ? new LiteTimeoutBlockingWaitStrategy(outbox.syncIntervalMs(), TimeUnit.MILLISECONDS)
+                    : new LiteBlockingWaitStrategy();
             case SLEEPING -> new SleepingWaitStrategy();
             case YIELDING -> new YieldingWaitStrategy();
         };

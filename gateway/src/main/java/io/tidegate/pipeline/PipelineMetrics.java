@@ -14,6 +14,8 @@ final class PipelineMetrics {
     private final Counter storeFailures;
     private final Counter ringFull;
     private final Timer storeLatency;
+    private final Timer sync;
+    private final Counter backpressure;
 
     PipelineMetrics(MeterRegistry registry) {
         stored = Counter.builder("tidegate.outbox.appended").description("Entries appended to outboxes")
@@ -30,6 +32,19 @@ final class PipelineMetrics {
                 .minimumExpectedValue(Duration.ofNanos(50_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+        sync = Timer.builder("tidegate.outbox.sync").description("Forcing appended outbox entries to disk (outbox.sync)")
+                .register(registry);
+        backpressure = Counter.builder("tidegate.ingest.backpressure")
+                .description("Publishes held back because an outbox with overflow: backpressure was full; the"
+                        + " device's socket was paused").register(registry);
+    }
+
+    void synced(long nanos) {
+        sync.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    void heldBack() {
+        backpressure.increment();
     }
 
     void stored(int entries) {

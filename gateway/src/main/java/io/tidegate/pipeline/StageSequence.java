@@ -45,6 +45,12 @@ final class StageSequence implements EventHandler<IngestEvent> {
         route.onShutdown();
     }
 
+    /** No event for a while (timeout wait strategies only): let the persist stage sync what is pending. */
+    @Override
+    public void onTimeout(long sequence) {
+        persist.onIdle();
+    }
+
     @Override
     public void onEvent(IngestEvent event, long sequence, boolean endOfBatch) throws Exception {
         try {

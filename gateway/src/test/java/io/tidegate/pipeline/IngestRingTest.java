@@ -149,6 +149,60 @@ class IngestRingTest {
     }
 
     @Test
+    void aClosedAdmissionHoldsPublishesBackAndCountsThem() {
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(false);
+        RecordingListener listener = new RecordingListener(first);
+        ring = new IngestRing(new PipelineConfig(64, PipelineConfig.WaitStrategy.BLOCKING), new OutboxConfig(null),
+                List.of(first, second), Router.always(0), listener, registry, open::get);
+        ring.start();
+
+        assertThat(publish("held")).isFalse();
+        assertThat(registry.get("tidegate.ingest.backpressure").counter().count()).isEqualTo(1);
+        open.set(true);
+        assertThat(publish("taken")).isTrue();
+        Await.until("stored", () -> listener.stored.size() == 1);
+        assertThat(listener.stored.get(0).topic()).isEqualTo("taken");
+    }
+
+    @Test
+    void theBatchSyncPolicySyncsBeforeTheBatchIsAcknowledgedAndNoneNeverSyncs() {
+        RecordingListener listener = new RecordingListener(first);
+        ring = new IngestRing(new PipelineConfig(64, PipelineConfig.WaitStrategy.BLOCKING),
+                new OutboxConfig(null, OutboxConfig.SyncPolicy.BATCH, null, null), List.of(first, second),
+                Router.always(0), listener, registry, () -> true);
+        ring.start();
+
+        for (int i = 0; i < 20; i++) {
+            publish("t/" + i);
+        }
+        Await.until("stored", () -> listener.stored.size() == 20);
+        long syncs = registry.get("tidegate.outbox.sync").timer().count();
+        assertThat(syncs).isBetween(1L, 20L);
+        Await.until("batch ended", () -> listener.calls.get(listener.calls.size() - 1).equals("end"));
+        ring.shutdown(Duration.ofSeconds(5));
+
+        SimpleMeterRegistry none = new SimpleMeterRegistry();
+        ring = new IngestRing(new PipelineConfig(64, PipelineConfig.WaitStrategy.BLOCKING), new OutboxConfig(null),
+                List.of(first, second), Router.always(0), new RecordingListener(first), none, () -> true);
+        ring.start();
+        publish("unsynced");
+        Await.until("stored", () -> none.get("tidegate.outbox.appended").counter().count() == 1);
+        assertThat(none.get("tidegate.outbox.sync").timer().count()).isZero();
+    }
+
+    @Test
+    void theIntervalSyncPolicySyncsAnIdleRing() {
+        RecordingListener listener = new RecordingListener(first);
+        ring = new IngestRing(new PipelineConfig(64, PipelineConfig.WaitStrategy.BLOCKING),
+                new OutboxConfig(null, OutboxConfig.SyncPolicy.INTERVAL, 50, null), List.of(first, second),
+                Router.always(0), listener, registry, () -> true);
+        ring.start();
+
+        publish("one");
+        Await.until("synced although nothing follows", () -> registry.get("tidegate.outbox.sync").timer().count() >= 1);
+    }
+
+    @Test
     void aFullRingRefusesWithoutBlocking() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         RecordingListener listener = new RecordingListener(first) {
