@@ -4,7 +4,9 @@ import io.tidegate.config.TidegateConfig;
 import io.tidegate.forward.DeadLetters;
 import io.tidegate.forward.Forwarder;
 import io.tidegate.forward.file.JsonLineEncoder;
+import io.tidegate.outbox.MessageProperties;
 import io.tidegate.outbox.Outbox;
+import io.tidegate.outbox.OutboxAppender;
 import io.tidegate.outbox.OutboxEntry;
 import io.tidegate.outbox.OutboxReader;
 import io.tidegate.outbox.Outboxes;
@@ -15,11 +17,13 @@ import picocli.CommandLine.Mixin;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code tidegate outbox}: inspect outboxes (safe while the gateway runs: read-only). */
 @Command(name = "outbox", mixinStandardHelpOptions = true, description = "Inspect the outboxes.",
-        subcommands = {OutboxCommand.Stats.class, OutboxCommand.Dump.class})
+        subcommands = {OutboxCommand.Stats.class, OutboxCommand.Dump.class, OutboxCommand.Replay.class})
 final class OutboxCommand implements Runnable {
 
     @CommandLine.Spec
@@ -126,4 +130,94 @@ final class OutboxCommand implements Runnable {
             return 0;
         }
     }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Queues a destination's dead letters again, once the cause of their rejection is fixed:"
+                    + " each entry not replayed before goes back into the outbox named by --to (same message id,"
+                    + " without the dead-letter properties). Safe to run while the gateway runs; running it again"
+                    + " replays only what was dead-lettered since.")
+    static final class Replay implements Callable<Integer> {
+
+        @Mixin
+        ConfigOptions options;
+
+        @CommandLine.Parameters(index = "0", paramLabel = "deadletter/DESTINATION", description = "the dead letters to replay")
+        String name;
+
+        @CommandLine.Option(names = "--to", required = true, paramLabel = "DESTINATION",
+                description = "the destination whose outbox takes them")
+        String target;
+
+        @CommandLine.Option(names = "--limit", paramLabel = "N", description = "replay at most N entries")
+        long limit = Long.MAX_VALUE;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            TidegateConfig config = options.load();
+            Path dataDir = config.dataDir().toAbsolutePath().normalize();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String prefix = DeadLetters.FOLDER + "/";
+            String source = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
+            if (source == null || !config.destinations().containsKey(source)) {
+                return usage(err, "expected deadletter/<destination> with a configured destination ("
+                        + String.join(", ", config.destinations().keySet()) + "), got " + name);
+            }
+            if (!config.destinations().containsKey(target)) {
+                return usage(err, "--to " + target + " is not a configured destination ("
+                        + String.join(", ", config.destinations().keySet()) + ")");
+            }
+            Path deadDir = DeadLetters.directory(dataDir, source);
+            if (!Files.isDirectory(deadDir)) {
+                out.println("replayed 0 entries: " + name + " is empty");
+                out.flush();
+                return 0;
+            }
+            long replayed = 0;
+            try (Outbox dead = Outbox.open(name, deadDir, config.outbox().rollCycle());
+                 Outbox into = Outbox.open(target, Outboxes.root(dataDir).resolve(target), config.outbox().rollCycle());
+                 OutboxReader reader = dead.openReader(REPLAY_READER_PREFIX + target);
+                 OutboxAppender appender = into.newAppender()) {
+                OutboxEntry last = null;
+                long bytes = 0;
+                for (OutboxEntry entry = reader.next(); entry != null && replayed < limit; entry = reader.next()) {
+                    appender.append(entry.messageId().getMostSignificantBits(),
+                            entry.messageId().getLeastSignificantBits(), entry.ingestTimeMillis(), entry.clientId(),
+                            entry.topic(), entry.qos(), entry.retain(), withoutDeadLetterMarks(entry.properties()),
+                            entry.actionSettings(), entry.payload(), entry.payload().length);
+                    last = entry;
+                    bytes += entry.encodedBytes();
+                    replayed++;
+                }
+                if (last != null) {
+                    appender.sync();
+                    reader.commit(last.index(), replayed, bytes);
+                }
+            }
+            out.println("replayed " + replayed + " entries from " + name + " to " + target);
+            out.flush();
+            return 0;
+        }
+
+        private static int usage(PrintWriter err, String message) {
+            err.println(message);
+            err.flush();
+            return 2;
+        }
+
+        private static MessageProperties withoutDeadLetterMarks(MessageProperties p) {
+            List<Map.Entry<String, String>> user = p.userProperties().stream()
+                    .filter(e -> !e.getKey().equals(DeadLetters.REASON_PROPERTY)
+                            && !e.getKey().equals(DeadLetters.DESTINATION_PROPERTY))
+                    .toList();
+            return new MessageProperties(p.payloadFormatUtf8(), p.messageExpirySeconds(), p.contentType(),
+                    p.responseTopic(), p.correlationData(), user);
+        }
+    }
+
+    /** The dead-letter outbox's reader that remembers what was replayed to a destination. */
+    static final String REPLAY_READER_PREFIX = "replay-to-";
 }

@@ -103,6 +103,11 @@ final class MosquittoIotCore implements AutoCloseable {
         }
     }
 
+    /** Lets clients publish and subscribe on {@code filter} too (the IoT policy fixed), from the next restart. */
+    void allow(String filter) throws IOException {
+        Files.writeString(dir.resolve("acl"), "pattern readwrite " + filter + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** Starts the broker again on the same port. */
     void restart() throws Exception {
         stop();
