@@ -3,6 +3,7 @@ package io.tidegate.outbox;
 import io.tidegate.config.OutboxConfig;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -58,14 +59,28 @@ public final class Outbox implements AutoCloseable {
 
     /** Opens (creating if needed) the outbox of {@code name} in {@code directory}. */
     public static Outbox open(String name, Path directory, OutboxConfig.RollCycle rollCycle) {
-        return open(name, directory, toChronicle(rollCycle), SystemTimeProvider.INSTANCE);
+        return open(name, directory, toChronicle(rollCycle), SystemTimeProvider.INSTANCE, SyncMode.ASYNC);
+    }
+
+    /**
+     * {@link #open(String, Path, OutboxConfig.RollCycle)} for the pipeline's outboxes: with a sync
+     * policy, {@link OutboxAppender#sync()} waits until the pages are on disk (msync MS_SYNC) rather
+     * than only scheduling the write-back.
+     */
+    public static Outbox open(String name, Path directory, OutboxConfig config) {
+        return open(name, directory, toChronicle(config.rollCycle()), SystemTimeProvider.INSTANCE,
+                config.sync() == OutboxConfig.SyncPolicy.NONE ? SyncMode.ASYNC : SyncMode.SYNC);
+    }
+
+    static Outbox open(String name, Path directory, RollCycle rollCycle, TimeProvider timeProvider) {
+        return open(name, directory, rollCycle, timeProvider, SyncMode.ASYNC);
     }
 
     /**
      * Opens with any Chronicle roll cycle and clock; tests use a short cycle and a
      * {@code SetTimeProvider} to roll files without waiting.
      */
-    static Outbox open(String name, Path directory, RollCycle rollCycle, TimeProvider timeProvider) {
+    static Outbox open(String name, Path directory, RollCycle rollCycle, TimeProvider timeProvider, SyncMode sync) {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -74,6 +89,7 @@ public final class Outbox implements AutoCloseable {
         SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory)
                 .rollCycle(rollCycle)
                 .timeProvider(timeProvider)
+                .syncMode(sync)
                 .build();
         return new Outbox(name, directory, queue, false);
     }

@@ -32,7 +32,7 @@ public final class Outboxes implements AutoCloseable {
         Map<String, Outbox> opened = new LinkedHashMap<>();
         try {
             for (String name : destinations) {
-                opened.put(name, Outbox.open(name, root(dataDir).resolve(name), config.rollCycle()));
+                opened.put(name, Outbox.open(name, root(dataDir).resolve(name), config));
             }
         } catch (RuntimeException e) {
             opened.values().forEach(Outbox::close);
