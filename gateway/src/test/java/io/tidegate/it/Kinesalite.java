@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class Kinesalite implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     private static final String VERSION = "3.3.3";
-    private static final Path HOME = Path.of(System.getProperty("basedir", "."), "target", "kinesalite");
+    static final Path HOME = Path.of(System.getProperty("basedir", "."), "target", "kinesalite");
 
     private final Process process;
     private final int port;
@@ -38,7 +38,7 @@ final class Kinesalite implements ExtensionContext.Store.CloseableResource, Auto
             Process process = new ProcessBuilder("node", cli.toString(), "--port", Integer.toString(port),
                     "--shardLimit", "50", "--createStreamMs", "50", "--deleteStreamMs", "50", "--updateStreamMs", "50")
                     .redirectErrorStream(true).redirectOutput(HOME.resolve("kinesalite.log").toFile()).start();
-            awaitPort(process, port);
+            awaitPort(process, port, HOME.resolve("kinesalite.log"));
             return new Kinesalite(process, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -48,7 +48,8 @@ final class Kinesalite implements ExtensionContext.Store.CloseableResource, Auto
         }
     }
 
-    private static Path installIfMissing() throws IOException, InterruptedException {
+    /** Installs kinesalite into {@link #HOME} unless it is there; returns its {@code cli.js}. */
+    static Path installIfMissing() throws IOException, InterruptedException {
         Path cli = HOME.resolve("node_modules").resolve("kinesalite").resolve("cli.js");
         if (Files.exists(cli)) {
             return cli;
@@ -62,12 +63,12 @@ final class Kinesalite implements ExtensionContext.Store.CloseableResource, Auto
         return cli;
     }
 
-    private static void awaitPort(Process process, int port) throws InterruptedException {
+    /** Waits until {@code process} listens on {@code port}; fails (pointing to {@code log}) if it exits or takes over 30 s. */
+    static void awaitPort(Process process, int port, Path log) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("kinesalite exited with " + process.exitValue() + "; see "
-                        + HOME.resolve("kinesalite.log"));
+                throw new IllegalStateException("kinesalite exited with " + process.exitValue() + "; see " + log);
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);

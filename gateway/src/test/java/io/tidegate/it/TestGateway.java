@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,8 +65,14 @@ final class TestGateway implements AutoCloseable {
 
     /** Stops gracefully and starts again on the same ports and data. */
     void restart() throws Exception {
-        environment.put("TIDEGATE_LISTENERS_MQTT_PORT", Integer.toString(mqttPort()));
-        environment.put("TIDEGATE_LISTENERS_MQTTS_PORT", Integer.toString(mqttsPort()));
+        // a listener the config disables has no address: only the bound ones keep their ports
+        for (String listener : new String[] {"mqtt", "mqtts"}) {
+            InetSocketAddress address = gateway.listenerAddress(listener);
+            if (address != null) {
+                environment.put("TIDEGATE_LISTENERS_" + listener.toUpperCase(Locale.ROOT) + "_PORT",
+                        Integer.toString(address.getPort()));
+            }
+        }
         gateway.close();
         startGateway();
     }

@@ -30,7 +30,9 @@ public final class AwsHttp implements AutoCloseable {
         return new AwsHttp(NettyNioAsyncHttpClient.builder()
                 .eventLoopGroup(loops)
                 .maxConcurrency(MAX_CONCURRENCY)
-                .connectionAcquisitionTimeout(Duration.ofSeconds(30))
+                // Short: after a refused connect the SDK's pool can leave an acquire pending until this
+                // timeout (seen with the service down); a write then fails fast and is retried.
+                .connectionAcquisitionTimeout(Duration.ofSeconds(5))
                 .connectionTimeout(Duration.ofSeconds(10))
                 .build());
     }
