@@ -31,6 +31,8 @@ import io.tidegate.forward.kinesis.KinesisDestination;
 import io.tidegate.mqtt.MqttPipeline;
 import io.tidegate.mqtt.MqttServerContext;
 import io.tidegate.mqtt.MqttSession;
+import io.tidegate.mqtt.RetainedMessages;
+import io.tidegate.mqtt.RetainedSnapshot;
 import io.tidegate.mqtt.StoredMessageDispatcher;
 import io.tidegate.mqtt.topic.SubscriptionTree;
 import io.tidegate.outbox.DiskSpace;
@@ -74,6 +76,8 @@ public final class Gateway implements AutoCloseable, StatusSource {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final Duration RING_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration FORWARDER_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+    /** Where the retained messages are saved, in the data directory. */
+    static final String RETAINED_SNAPSHOT = "retained.snapshot";
 
     private final TidegateConfig config;
     private final Path dataDir;
@@ -90,6 +94,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
     private AdminServer admin;
     private DevelopmentPkiFiles developmentPki;
     private AwsHttp awsHttp;
+    private RetainedSnapshot retainedSnapshot;
     private volatile boolean stopping;
 
     private Gateway(TidegateConfig config) {
@@ -120,16 +125,18 @@ public final class Gateway implements AutoCloseable, StatusSource {
         registerOutboxGauges();
 
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
+        RetainedMessages retained = new RetainedMessages();
+        retainedSnapshot = RetainedSnapshot.start(retained, dataDir.resolve(RETAINED_SNAPSHOT));
         RuleSet rules = RuleSet.compile(config, outboxes::idOf);
         rules.metrics().bindTo(registry);
         Router router = new RulesRouter(rules);
         // Built before the forwarders, which put messages from the cloud into it, and started after them.
         ring = new IngestRing(config.pipeline(), config.outbox(), outboxes.all(), router,
-                new StoredMessageDispatcher(subscriptions), registry, admission());
+                new StoredMessageDispatcher(subscriptions, retained), registry, admission());
         startForwarders(new RingDownstreamSink(ring));
         ring.start();
 
-        mqtt = new MqttServerContext(config.mqtt(), ring, subscriptions, new Authorizer(config.authorization()),
+        mqtt = new MqttServerContext(config.mqtt(), ring, subscriptions, retained, new Authorizer(config.authorization()),
                 registry);
         loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         listeners = new MqttListeners(loops, new MqttPipeline(mqtt), registry);
@@ -347,6 +354,9 @@ public final class Gateway implements AutoCloseable, StatusSource {
         }
         if (mqtt != null) {
             mqtt.flushAndDisconnectAll();
+        }
+        if (retainedSnapshot != null) {
+            retainedSnapshot.close(); // the ring drained: every retained update is in the store
         }
         if (loops != null) {
             loops.shutdown(Duration.ofSeconds(5));

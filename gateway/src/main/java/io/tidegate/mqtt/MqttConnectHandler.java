@@ -143,13 +143,6 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         Will will = null;
         if (header.isWillFlag()) {
             will = will(header, payload);
-            if (v5 && will.retain()) {
-                // [MQTT-3.2.2-13]: CONNACK announces Retain Available = 0.
-                server.disconnector().refuseConnect(channel,
-                        MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, "will_retain_not_supported",
-                        clientId);
-                return;
-            }
             if (Topics.validateTopicName(will.topic()) != null) {
                 server.disconnector().refuseConnect(channel, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID
                         : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will_topic_invalid", clientId);
@@ -273,7 +266,7 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
             builder.properties(p -> {
                 p.maximumPacketSize(server.config().maxPacketSizeBytes());
                 p.receiveMaximum(server.config().receiveMaximum());
-                p.retainAvailable(false);
+                p.retainAvailable(true);
                 p.sharedSubscriptionAvailable(false);
                 p.subscriptionIdentifiersAvailable(false);
                 p.wildcardSubscriptionAvailable(true);

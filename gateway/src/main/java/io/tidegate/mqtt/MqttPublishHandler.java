@@ -76,12 +76,6 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
                     "topic_name_invalid", session.clientId());
             return;
         }
-        if (v5 && publish.fixedHeader().isRetain()) {
-            // CONNACK announced Retain Available = 0 [MQTT-3.3.1-15].
-            server.disconnector().disconnect(ctx.channel(), session.version(), (byte) 0x9A, "retain_not_supported",
-                    session.clientId());
-            return;
-        }
         if (!session.policy().mayPublish(topic)) {
             refuseUnauthorized(ctx, session, qos, packetId, topic);
             return;

@@ -1,5 +1,7 @@
 package io.tidegate.mqtt;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.channel.Channel;
@@ -27,15 +29,27 @@ public final class MqttServerContext {
     private final IngestRing ring;
     private final SessionRegistry sessions = new SessionRegistry();
     private final SubscriptionTree<MqttSession> subscriptions;
+    private final RetainedMessages retained;
     private final Authorizer authorizer;
     private final MqttMetrics metrics;
     private final MqttDisconnector disconnector;
 
     public MqttServerContext(MqttConfig config, IngestRing ring, SubscriptionTree<MqttSession> subscriptions,
                              Authorizer authorizer, MeterRegistry registry) {
+        this(config, ring, subscriptions, new RetainedMessages(), authorizer, registry);
+    }
+
+    /** @param retained the store the ack stage's {@link StoredMessageDispatcher} writes */
+    public MqttServerContext(MqttConfig config, IngestRing ring, SubscriptionTree<MqttSession> subscriptions,
+                             RetainedMessages retained, Authorizer authorizer, MeterRegistry registry) {
         this.config = config;
         this.ring = ring;
         this.subscriptions = subscriptions;
+        this.retained = retained;
+        Gauge.builder("tidegate.retained.messages", retained, RetainedMessages::size)
+                .description("Topics with a retained message").register(registry);
+        FunctionCounter.builder("tidegate.retained.refused", retained, RetainedMessages::refused)
+                .description("Retained messages of new topics not kept: the store was full").register(registry);
         this.authorizer = authorizer;
         this.metrics = new MqttMetrics(registry);
         this.disconnector = new MqttDisconnector(metrics);
@@ -55,6 +69,10 @@ public final class MqttServerContext {
 
     public SubscriptionTree<MqttSession> subscriptions() {
         return subscriptions;
+    }
+
+    public RetainedMessages retained() {
+        return retained;
     }
 
     public Authorizer authorizer() {

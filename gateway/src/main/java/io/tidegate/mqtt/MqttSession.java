@@ -18,6 +18,7 @@ import io.tidegate.security.TopicPolicy;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -173,6 +174,23 @@ public final class MqttSession implements PublishOrigin {
 
     // ---- event loop: writing ----
 
+    /**
+     * Sends deliveries made on this session's own event loop (retained messages for a new
+     * subscription), behind whatever is already waiting, and flushes.
+     */
+    void deliverNow(List<Delivery> deliveries) {
+        boolean wrote = false;
+        for (Delivery delivery : deliveries) {
+            if (closed || !channel.isActive()) {
+                return;
+            }
+            wrote |= deliver(delivery);
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
     private void drain() {
         drainScheduled.set(false);
         boolean wrote = false;
@@ -233,7 +251,7 @@ public final class MqttSession implements PublishOrigin {
                 metrics.dropped("slow_subscriber");
                 return false;
             }
-            channel.write(delivery.publish().toMessage(0, 0, version));
+            channel.write(delivery.publish().toMessage(0, 0, version, delivery.retain()));
             metrics.delivered();
             return true;
         }
@@ -257,7 +275,7 @@ public final class MqttSession implements PublishOrigin {
     private boolean send(Delivery delivery) {
         int packetId = nextPacketId();
         outboundInFlight.put(packetId, delivery);
-        channel.write(delivery.publish().toMessage(delivery.qos(), packetId, version));
+        channel.write(delivery.publish().toMessage(delivery.qos(), packetId, version, delivery.retain()));
         metrics.delivered();
         return true;
     }
@@ -331,7 +349,11 @@ public final class MqttSession implements PublishOrigin {
     record StoredAck(int packetId, int qos, boolean stored) {
     }
 
-    /** One message for this subscriber at the QoS it gets. */
-    record Delivery(OutboundPublish publish, int qos) {
+    /** One message for this subscriber at the QoS it gets, with the RETAIN flag it gets. */
+    record Delivery(OutboundPublish publish, int qos, boolean retain) {
+
+        Delivery(OutboundPublish publish, int qos) {
+            this(publish, qos, false);
+        }
     }
 }

@@ -12,18 +12,22 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tidegate.mqtt.topic.SubscriptionOptions;
 import io.tidegate.mqtt.topic.Topics;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE: validates and authorizes each filter and answers with one code per
- * filter (granted QoS, or 0x80 in MQTT 3.1.1 and the specific reason in MQTT 5). Stateless.
+ * filter (granted QoS, or 0x80 in MQTT 3.1.1 and the specific reason in MQTT 5), then sends the
+ * retained messages the new subscriptions get. Stateless.
  */
 @ChannelHandler.Sharable
 final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage> {
@@ -50,7 +54,10 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
             if (subscribe.payload().topicSubscriptions().isEmpty()) {
                 refuseEmpty(ctx, session, "subscribe_without_filters");
             } else {
-                ctx.writeAndFlush(subscribe(session, subscribe));
+                List<MqttSession.Delivery> retained = new ArrayList<>();
+                ctx.writeAndFlush(subscribe(session, subscribe, retained));
+                // After the SUBACK, so a client sees its subscription confirmed before its retained messages.
+                session.deliverNow(retained);
             }
         } else if (msg instanceof MqttUnsubscribeMessage unsubscribe) {
             if (unsubscribe.payload().topics().isEmpty()) {
@@ -67,7 +74,14 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
                 session.clientId());
     }
 
-    private MqttSubAckMessage subscribe(MqttSession session, MqttSubscribeMessage subscribe) {
+    /**
+     * Subscribes each valid and authorized filter with its options and collects the retained
+     * messages it gets now: all matching ones for Retain Handling 0, only for a new subscription
+     * with 1, none with 2 [MQTT-3.3.1-9, -10, -11], at the lower of their QoS and the granted one,
+     * with RETAIN set [MQTT-3.3.1-8].
+     */
+    private MqttSubAckMessage subscribe(MqttSession session, MqttSubscribeMessage subscribe,
+                                        List<MqttSession.Delivery> retained) {
         List<MqttTopicSubscription> requests = subscribe.payload().topicSubscriptions();
         int[] codes = new int[requests.size()];
         boolean v5 = session.version() == MqttVersion.MQTT_5;
@@ -85,8 +99,20 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
                 codes[i] = v5 ? ReasonCodes.NOT_AUTHORIZED & 0xFF : V3_FAILURE;
                 server.metrics().rejected("subscribe_not_authorized");
             } else {
-                server.subscriptions().subscribe(filter, session, qos);
+                MqttSubscriptionOption option = request.option();
+                boolean existed = server.subscriptions().subscribe(filter, session,
+                        new SubscriptionOptions(qos, v5 && option.isNoLocal(), v5 && option.isRetainAsPublished()));
                 codes[i] = qos;
+                MqttSubscriptionOption.RetainedHandlingPolicy handling = v5 ? option.retainHandling()
+                        : MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE;
+                boolean send = handling == MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE
+                        || (handling == MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE_IF_NOT_YET_EXISTS
+                        && !existed);
+                if (send) {
+                    for (RetainedMessages.Retained message : server.retained().matching(filter)) {
+                        retained.add(new MqttSession.Delivery(message.publish(), Math.min(qos, message.qos()), true));
+                    }
+                }
             }
         }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);

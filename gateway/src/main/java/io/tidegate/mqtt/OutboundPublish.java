@@ -20,7 +20,12 @@ import java.util.Map;
 record OutboundPublish(String topic, byte[] payload, MessageProperties properties) {
 
     MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version) {
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(qos), false, 0);
+        return toMessage(qos, packetId, version, false);
+    }
+
+    /** @param retain the RETAIN flag: set for retained messages sent to a new subscription [MQTT-3.3.1-8] */
+    MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version, boolean retain) {
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(qos), retain, 0);
         MqttProperties props = version == MqttVersion.MQTT_5 ? toMqttProperties(properties)
                 : MqttProperties.NO_PROPERTIES;
         MqttPublishVariableHeader variable = new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props);

@@ -17,10 +17,16 @@ import java.util.List;
 public final class StoredMessageDispatcher implements StoredMessageListener {
 
     private final SubscriptionTree<MqttSession> subscriptions;
+    private final RetainedMessages retained;
     private final List<MqttSession> touched = new ArrayList<>();
 
     public StoredMessageDispatcher(SubscriptionTree<MqttSession> subscriptions) {
+        this(subscriptions, new RetainedMessages());
+    }
+
+    public StoredMessageDispatcher(SubscriptionTree<MqttSession> subscriptions, RetainedMessages retained) {
         this.subscriptions = subscriptions;
+        this.retained = retained;
     }
 
     @Override
@@ -34,22 +40,44 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
         } else if (origin != null) {
             origin.onStored(event);
         }
-        if (event.stored() && subscriptions.size() > 0) {
-            deliverLocally(event);
+        if (!event.stored()) {
+            return;
+        }
+        OutboundPublish[] shared = new OutboundPublish[1];
+        if (event.retain()) {
+            shared[0] = copy(event);
+            retained.update(shared[0], event.qos());
+        }
+        if (subscriptions.size() > 0) {
+            deliverLocally(event, shared);
         }
     }
 
-    private void deliverLocally(IngestEvent event) {
-        OutboundPublish[] shared = new OutboundPublish[1];
-        subscriptions.match(event.topic(), (subscriber, grantedQos) -> {
-            if (shared[0] == null) {
-                shared[0] = new OutboundPublish(event.topic(),
-                        Arrays.copyOf(event.payload(), event.payloadLength()), event.properties());
+    /**
+     * One delivery per matching subscriber at the lower of the published and granted QoS. RETAIN is
+     * cleared for an established subscription [MQTT-3.3.1-9] unless it asked Retain As Published
+     * [MQTT-3.3.1-12]; a No Local subscription does not get its own messages [MQTT-3.8.3-3].
+     */
+    private void deliverLocally(IngestEvent event, OutboundPublish[] shared) {
+        PublishOrigin origin = event.origin();
+        subscriptions.matchOptions(event.topic(), (subscriber, options) -> {
+            if (options.noLocal() && subscriber == origin) {
+                return;
             }
-            subscriber.enqueue(new MqttSession.Delivery(shared[0], Math.min(event.qos(), grantedQos)));
+            if (shared[0] == null) {
+                shared[0] = copy(event);
+            }
+            subscriber.enqueue(new MqttSession.Delivery(shared[0], Math.min(event.qos(), options.qos()),
+                    options.retainAsPublished() && event.retain()));
             touch(subscriber);
         });
     }
+
+    private static OutboundPublish copy(IngestEvent event) {
+        return new OutboundPublish(event.topic(), Arrays.copyOf(event.payload(), event.payloadLength()),
+                event.properties());
+    }
+
 
     private void touch(MqttSession session) {
         if (!session.touchedInBatch) {

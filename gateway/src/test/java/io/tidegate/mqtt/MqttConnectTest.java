@@ -53,7 +53,7 @@ class MqttConnectTest {
             MqttProperties properties = connAck.variableHeader().properties();
             assertThat(property(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE)).isEqualTo(4096);
             assertThat(property(properties, MqttPropertyType.RECEIVE_MAXIMUM)).isEqualTo(16);
-            assertThat(property(properties, MqttPropertyType.RETAIN_AVAILABLE)).isEqualTo(0);
+            assertThat(property(properties, MqttPropertyType.RETAIN_AVAILABLE)).isEqualTo(1);
             assertThat(property(properties, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER)).isNull();
             assertThat(client.isOpen()).isTrue();
         }
@@ -307,14 +307,13 @@ class MqttConnectTest {
     }
 
     @Test
-    @DisplayName("[MQTT-3.2.2-13] a 5.0 CONNECT with Will Retain is refused with CONNACK 0x9A: retain is not available")
-    void refusesV5WillRetain() {
+    @DisplayName("[MQTT-3.2.2-13] 5.0: Retain Available is 1, so a CONNECT with Will Retain is accepted")
+    void acceptsV5WillRetain() {
         try (MqttTestServer server = MqttTestServer.start(dataDir)) {
             MqttTestClient client = server.newClient(V5)
                     .send(Packets.connect(V5, "dev-1").will("dt/dev-1/will", "gone", 1, true).bytes());
 
-            assertThat(reasonCode(client.receive(MqttMessageType.CONNACK))).isEqualTo(0x9A);
-            client.awaitClosed();
+            assertThat(reasonCode(client.receive(MqttMessageType.CONNACK))).isEqualTo(0);
         }
     }
 

@@ -358,15 +358,16 @@ class MqttPublishTest {
     }
 
     @Test
-    @DisplayName("[MQTT-3.2.2-14] 5.0: a retained PUBLISH gets DISCONNECT 0x9A, as CONNACK said Retain Available = 0")
-    void retainNotAvailableV5() {
+    @DisplayName("[MQTT-3.3.1-5] 5.0: a retained PUBLISH is stored, acknowledged, and kept as the topic's retained message")
+    void retainAcceptedV5() {
         try (MqttTestServer server = MqttTestServer.start(dataDir)) {
             MqttTestClient client = server.connect(V5, "dev-1");
 
-            client.send(Packets.publish(V5, "dt/dev-1/state").qos(1, 1).retain().bytes());
+            client.send(Packets.publish(V5, "dt/dev-1/state").qos(1, 1).retain().payload("on").bytes());
 
-            assertThat(reasonCode(client.receive(MqttMessageType.DISCONNECT))).isEqualTo(0x9A);
-            client.awaitClosed();
+            assertThat(packetId(client.receive(MqttMessageType.PUBACK))).isEqualTo(1);
+            assertThat(single(server.stored()).retain()).isTrue();
+            assertThat(client.isOpen()).isTrue();
         }
     }
 

@@ -90,12 +90,14 @@ final class MqttTestServer implements AutoCloseable {
         Outboxes outboxes = Outboxes.open(dataDir, List.of(DESTINATION), new OutboxConfig(null));
         MeterRegistry registry = new SimpleMeterRegistry();
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
-        TestThreadHandOver acks = new TestThreadHandOver(new StoredMessageDispatcher(subscriptions));
+        RetainedMessages retained = new RetainedMessages();
+        TestThreadHandOver acks = new TestThreadHandOver(new StoredMessageDispatcher(subscriptions, retained));
         IngestRing ring = new IngestRing(new PipelineConfig(RING_SIZE, PipelineConfig.WaitStrategy.BLOCKING),
                 outboxes.all(), ALWAYS_OUTBOX_BUT_PROBE, acks, registry);
         ring.start();
         awaitStagesRunning(ring);
-        MqttServerContext context = new MqttServerContext(limits, ring, subscriptions, new Authorizer(POLICY), registry);
+        MqttServerContext context = new MqttServerContext(limits, ring, subscriptions, retained, new Authorizer(POLICY),
+                registry);
         return new MqttTestServer(outboxes, ring, acks, context);
     }
 

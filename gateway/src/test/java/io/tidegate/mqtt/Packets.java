@@ -39,6 +39,17 @@ final class Packets {
         return PacketBytes.packet(0x82, body);
     }
 
+    /**
+     * MQTT 5 SUBSCRIBE of one filter with its Subscription Options byte: QoS, No Local,
+     * Retain As Published, Retain Handling (0 to 2).
+     */
+    static byte[] subscribe(int packetId, String filter, int qos, boolean noLocal, boolean retainAsPublished,
+                            int retainHandling) {
+        int options = qos | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | retainHandling << 4;
+        PacketBytes body = new PacketBytes().u16(packetId).properties(new PacketBytes()).utf8(filter).u8(options);
+        return PacketBytes.packet(0x82, body);
+    }
+
     static byte[] unsubscribe(int level, int packetId, String... filters) {
         PacketBytes body = new PacketBytes().u16(packetId);
         if (level == V5) {

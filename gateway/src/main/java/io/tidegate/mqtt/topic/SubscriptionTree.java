@@ -46,13 +46,18 @@ public final class SubscriptionTree<S> {
      * @throws IllegalArgumentException if the filter is invalid or shared, or the QoS out of range
      */
     public boolean subscribe(String filter, S subscriber, int qos) {
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2: " + qos);
+        }
+        return subscribe(filter, subscriber, SubscriptionOptions.qos(qos));
+    }
+
+    /** {@link #subscribe(String, Object, int)} with every MQTT 5 subscription option. */
+    public boolean subscribe(String filter, S subscriber, SubscriptionOptions options) {
         Objects.requireNonNull(subscriber, "subscriber");
         TopicProblem problem = Topics.validateTopicFilter(filter);
         if (problem != null || Topics.isShared(filter)) {
             throw new IllegalArgumentException("not a plain topic filter: " + (problem != null ? problem : "shared"));
-        }
-        if (qos < 0 || qos > 2) {
-            throw new IllegalArgumentException("QoS must be 0, 1 or 2: " + qos);
         }
         String[] levels = Topics.levels(filter);
         synchronized (writeLock) {
@@ -65,7 +70,7 @@ public final class SubscriptionTree<S> {
                 }
                 node = child;
             }
-            boolean existed = node.subscribers.put(subscriber, qos) != null;
+            boolean existed = node.subscribers.put(subscriber, options) != null;
             if (!existed) {
                 filtersBySubscriber.computeIfAbsent(subscriber, s -> new HashSet<>()).add(filter);
                 size++;
@@ -107,15 +112,24 @@ public final class SubscriptionTree<S> {
      * section 3.3.5). {@code topic} must be a valid topic name.
      */
     public void match(String topic, BiConsumer<? super S, ? super Integer> sink) {
+        matchOptions(topic, (subscriber, options) -> sink.accept(subscriber, options.qos()));
+    }
+
+    /**
+     * Calls {@code sink} once per subscriber with a filter matching {@code topic}, with the options
+     * of its matching subscriptions merged ({@link SubscriptionOptions#merge}).
+     */
+    public void matchOptions(String topic, BiConsumer<? super S, ? super SubscriptionOptions> sink) {
         List<Node<S>> matched = matchingNodes(topic);
         if (matched.size() == 1) {
             matched.get(0).subscribers.forEach(sink); // the common case: nothing to merge
         } else if (!matched.isEmpty()) {
-            Map<S, Integer> highest = new HashMap<>();
+            Map<S, SubscriptionOptions> merged = new HashMap<>();
             for (int i = 0; i < matched.size(); i++) {
-                matched.get(i).subscribers.forEach((subscriber, qos) -> highest.merge(subscriber, qos, Math::max));
+                matched.get(i).subscribers.forEach((subscriber, options) ->
+                        merged.merge(subscriber, options, SubscriptionOptions::merge));
             }
-            highest.forEach(sink);
+            merged.forEach(sink);
         }
     }
 
@@ -202,7 +216,7 @@ public final class SubscriptionTree<S> {
         final Node<S> parent;
         final String level;
         final ConcurrentHashMap<String, Node<S>> children = new ConcurrentHashMap<>();
-        final ConcurrentHashMap<S, Integer> subscribers = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<S, SubscriptionOptions> subscribers = new ConcurrentHashMap<>();
 
         Node(Node<S> parent, String level) {
             this.parent = parent;
