@@ -241,6 +241,10 @@ public final class MqttSession implements PublishOrigin {
     }
 
     private boolean deliver(Delivery delivery) {
+        if (delivery.publish().expired(System.currentTimeMillis())) {
+            metrics.dropped("message_expired");
+            return false;
+        }
         if (delivery.publish().packetSize(delivery.qos(), version) > clientMaximumPacketSize) {
             // [MQTT-3.1.2-25]: discard it unsent, as if its delivery had completed.
             metrics.dropped("packet_too_large_for_client");
@@ -315,7 +319,13 @@ public final class MqttSession implements PublishOrigin {
     void sendWaiting() {
         boolean wrote = false;
         while (!waiting.isEmpty() && canSend()) {
-            wrote |= send(waiting.poll());
+            Delivery next = waiting.poll();
+            if (next.publish().expired(System.currentTimeMillis())) {
+                // [MQTT-3.3.2-5]: expired before onward delivery started.
+                metrics.dropped("message_expired");
+                continue;
+            }
+            wrote |= send(next);
         }
         if (wrote) {
             channel.flush();

@@ -16,8 +16,28 @@ import java.util.Map;
 /**
  * A stored message on its way to local subscribers: one immutable copy shared by all of them.
  * Each subscriber's PUBLISH wraps the same bytes in its own buffer.
+ *
+ * @param receivedAtMillis when the gateway received it: an MQTT 5 Message Expiry Interval counts from here
  */
-record OutboundPublish(String topic, byte[] payload, MessageProperties properties) {
+record OutboundPublish(String topic, byte[] payload, MessageProperties properties, long receivedAtMillis) {
+
+    /** Received now. */
+    OutboundPublish(String topic, byte[] payload, MessageProperties properties) {
+        this(topic, payload, properties, System.currentTimeMillis());
+    }
+
+    /**
+     * Whether its Message Expiry Interval has passed: then it is not sent any more [MQTT-3.3.2-5].
+     * Without one it never expires.
+     */
+    boolean expired(long nowMillis) {
+        Long expiry = properties.messageExpirySeconds();
+        return expiry != null && remainingSeconds(expiry, nowMillis) <= 0;
+    }
+
+    private long remainingSeconds(long expirySeconds, long nowMillis) {
+        return expirySeconds - Math.max(0, nowMillis - receivedAtMillis) / 1000;
+    }
 
     MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version) {
         return toMessage(qos, packetId, version, false);
@@ -26,7 +46,7 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
     /** @param retain the RETAIN flag: set for retained messages sent to a new subscription [MQTT-3.3.1-8] */
     MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version, boolean retain) {
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(qos), retain, 0);
-        MqttProperties props = version == MqttVersion.MQTT_5 ? toMqttProperties(properties)
+        MqttProperties props = version == MqttVersion.MQTT_5 ? toMqttProperties(properties, System.currentTimeMillis())
                 : MqttProperties.NO_PROPERTIES;
         MqttPublishVariableHeader variable = new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props);
         return new MqttPublishMessage(header, variable, Unpooled.wrappedBuffer(payload));
@@ -73,7 +93,8 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
         return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 
-    private static MqttProperties toMqttProperties(MessageProperties p) {
+    /** The message's properties, with the Message Expiry Interval lowered by the time it waited [MQTT-3.3.2-6]. */
+    private MqttProperties toMqttProperties(MessageProperties p, long nowMillis) {
         if (p.isEmpty()) {
             return MqttProperties.NO_PROPERTIES;
         }
@@ -82,9 +103,10 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
             props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), 1));
         }
         if (p.messageExpirySeconds() != null) {
+            long remaining = Math.max(1, remainingSeconds(p.messageExpirySeconds(), nowMillis));
             props.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(),
-                    (int) Math.min(Integer.MAX_VALUE, p.messageExpirySeconds())));
+                    (int) Math.min(Integer.MAX_VALUE, remaining)));
         }
         if (p.contentType() != null) {
             props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.CONTENT_TYPE.value(),

@@ -67,19 +67,31 @@ public final class RetainedMessages {
     /** The retained messages whose topics {@code filter} matches ('$' topics only by a filter naming them). */
     List<Retained> matching(String filter) {
         List<Retained> matched = new ArrayList<>();
+        long now = System.currentTimeMillis();
         if (!filter.contains("+") && !filter.contains("#")) {
             Retained one = byTopic.get(filter);
-            if (one != null) {
+            if (one != null && !expire(one, now)) {
                 matched.add(one);
             }
             return matched;
         }
         byTopic.forEach((topic, retained) -> {
-            if (Topics.matches(filter, topic)) {
+            if (Topics.matches(filter, topic) && !expire(retained, now)) {
                 matched.add(retained);
             }
         });
         return matched;
+    }
+
+    /** A retained message whose Message Expiry Interval passed is no longer retained [MQTT-3.3.2-5]. */
+    private boolean expire(Retained retained, long nowMillis) {
+        if (!retained.publish().expired(nowMillis)) {
+            return false;
+        }
+        if (byTopic.remove(retained.publish().topic(), retained)) {
+            changes.incrementAndGet();
+        }
+        return true;
     }
 
     public int size() {

@@ -71,9 +71,10 @@ public final class RetainedSnapshot implements AutoCloseable {
                 int qos = in.readUnsignedByte();
                 String topic = readString(in);
                 MessageProperties properties = readProperties(in);
+                long receivedAt = in.readLong();
                 byte[] payload = new byte[in.readInt()];
                 in.readFully(payload);
-                retained.update(new OutboundPublish(topic, payload, properties), qos);
+                retained.update(new OutboundPublish(topic, payload, properties, receivedAt), qos);
             }
             log.info("{} retained messages loaded from {}", count, file);
         } catch (IOException | RuntimeException e) {
@@ -114,6 +115,7 @@ public final class RetainedSnapshot implements AutoCloseable {
                 out.writeByte(message.qos());
                 writeString(out, publish.topic());
                 writeProperties(out, publish.properties());
+                out.writeLong(publish.receivedAtMillis());
                 out.writeInt(publish.payload().length);
                 out.write(publish.payload());
             }

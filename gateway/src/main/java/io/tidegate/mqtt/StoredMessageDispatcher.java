@@ -75,7 +75,7 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
 
     private static OutboundPublish copy(IngestEvent event) {
         return new OutboundPublish(event.topic(), Arrays.copyOf(event.payload(), event.payloadLength()),
-                event.properties());
+                event.properties(), event.ingestTimeMillis());
     }
 
 

@@ -181,6 +181,45 @@ class MqttRetainTest {
                 .as("replacing works when full").isTrue();
     }
 
+    @Test
+    @DisplayName("[MQTT-3.3.2-6] 5.0: a delivered message carries its Message Expiry Interval minus the time it waited")
+    void messageExpiryIsPassedOnLowered() {
+        try (MqttTestServer server = MqttTestServer.start(dataDir)) {
+            MqttTestClient subscriber = subscribed(server, V5, "sub-1", "dt/#");
+            MqttTestClient publisher = server.connect(V5, "dev-1");
+
+            publisher.send(Packets.publish(V5, "dt/dev-1/x").qos(1, 3).messageExpiry(60).payload("soon").bytes());
+
+            MqttPublishMessage delivered = (MqttPublishMessage) subscriber.receive(MqttMessageType.PUBLISH);
+            Object expiry = delivered.variableHeader().properties()
+                    .getProperty(io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL
+                            .value()).value();
+            assertThat((Integer) expiry).isBetween(58, 60);
+        }
+        OutboundPublish waited = new OutboundPublish("t", new byte[] {1},
+                new MessageProperties(false, 60L, null, null, null, java.util.List.of()),
+                System.currentTimeMillis() - 10_000);
+        MqttPublishMessage message = waited.toMessage(1, 1, io.netty.handler.codec.mqtt.MqttVersion.MQTT_5);
+        Object lowered = message.variableHeader().properties().getProperty(
+                io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value()).value();
+        message.release();
+        assertThat((Integer) lowered).isBetween(49, 50);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.3.2-5] an expired message is not sent: not retained any more, not delivered from a queue")
+    void expiredMessagesAreNotSent() {
+        RetainedMessages store = new RetainedMessages();
+        MessageProperties fiveSeconds = new MessageProperties(false, 5L, null, null, null, java.util.List.of());
+        store.update(new OutboundPublish("a/old", new byte[] {1}, fiveSeconds, System.currentTimeMillis() - 6_000), 1);
+        store.update(new OutboundPublish("a/new", new byte[] {1}, fiveSeconds, System.currentTimeMillis()), 1);
+
+        assertThat(store.matching("a/#")).extracting(r -> r.publish().topic()).containsExactly("a/new");
+        assertThat(store.size()).as("the expired one is dropped").isEqualTo(1);
+        assertThat(new OutboundPublish("x", new byte[0], MessageProperties.NONE, 0).expired(Long.MAX_VALUE))
+                .as("no expiry interval: never expires").isFalse();
+    }
+
     private static MqttTestClient subscribed(MqttTestServer server, int level, String clientId, String filter) {
         MqttTestClient subscriber = server.connect(level, clientId);
         subscriber.send(Packets.subscribe(level, 1, 1, filter));

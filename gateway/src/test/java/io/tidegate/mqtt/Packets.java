@@ -245,6 +245,12 @@ final class Packets {
             return this;
         }
 
+        /** MQTT 5 Message Expiry Interval (0x02), in seconds. */
+        Publish messageExpiry(int seconds) {
+            properties.u8(0x02).u32(seconds);
+            return this;
+        }
+
         /** MQTT 5 User Property (0x26). */
         Publish userProperty(String key, String value) {
             properties.u8(0x26).utf8(key).utf8(value);
