@@ -82,6 +82,7 @@ public final class ConfigValidator {
         problems.range(path.child("connectTimeoutSeconds"), mqtt.connectTimeoutSeconds(), 1, 3600);
         problems.range(path.child("maxKeepAliveSeconds"), mqtt.maxKeepAliveSeconds(), 0, 65_535);
         problems.range(path.child("receiveMaximum"), mqtt.receiveMaximum(), 1, 65_535);
+        problems.range(path.child("topicAliasMaximum"), mqtt.topicAliasMaximum(), 0, 65_535);
     }
 
     private static void checkRingSize(ConfigPath path, Integer ringSize, ProblemCollector problems) {

@@ -157,7 +157,8 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
 
         int keepAlive = v5 ? effectiveKeepAlive(header.keepAliveTimeSeconds()) : header.keepAliveTimeSeconds();
         MqttConnAckMessage connAck = connAck(version, clientId, assigned,
-                keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1);
+                keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1,
+                v5 && requestsResponseInformation(header.properties()));
         session = new MqttSession(channel, clientId, version, identity.get(), policy, clientReceiveMaximum,
                 clientMaximumPacketSize, will, server.metrics(), server.disconnector());
         channel.attr(MqttSession.KEY).set(session);
@@ -258,7 +259,15 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private MqttConnAckMessage connAck(MqttVersion version, String clientId, boolean assigned, int serverKeepAlive) {
+    /** MQTT 5 Request Response Information = 1 (3.1.2.11.7). */
+    private static boolean requestsResponseInformation(MqttProperties properties) {
+        MqttProperties.MqttProperty<?> p = properties.getProperty(
+                MqttProperties.MqttPropertyType.REQUEST_RESPONSE_INFORMATION.value());
+        return p != null && Integer.valueOf(1).equals(p.value());
+    }
+
+    private MqttConnAckMessage connAck(MqttVersion version, String clientId, boolean assigned, int serverKeepAlive,
+                                       boolean responseInformation) {
         MqttMessageBuilders.ConnAckBuilder builder = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false);
@@ -270,6 +279,12 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
                 p.sharedSubscriptionAvailable(false);
                 p.subscriptionIdentifiersAvailable(false);
                 p.wildcardSubscriptionAvailable(true);
+                p.topicAliasMaximum(server.config().topicAliasMaximum());
+                String prefix = server.config().responseInformationPrefix();
+                if (responseInformation && prefix != null) {
+                    // MQTT 5 3.2.2.3.15: the basis of a response topic; the policy decides who may use it.
+                    p.responseInformation(prefix + clientId + "/");
+                }
                 if (assigned) {
                     p.assignedClientId(clientId);
                 }

@@ -5,7 +5,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -40,17 +42,66 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MqttPublishMessage publish) {
+        if (msg instanceof MqttPublishMessage received) {
+            MqttPublishMessage publish = received;
             try {
-                onPublish(ctx, publish);
+                publish = withAliasResolved(ctx, received);
+                if (publish != null) {
+                    onPublish(ctx, publish);
+                }
             } finally {
-                publish.release();
+                received.release();
+                if (publish != null && publish != received) {
+                    publish.release();
+                }
             }
         } else if (msg instanceof MqttMessage m && m.fixedHeader().messageType() == MqttMessageType.PUBREL) {
             onPubRel(ctx, m);
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    /**
+     * MQTT 5 Topic Alias (3.3.2.3.4): a PUBLISH with an alias and a topic sets the alias up; one with
+     * an alias and an empty topic uses it, and gets its topic here. An alias of 0 or above the
+     * announced Topic Alias Maximum is refused with DISCONNECT 0x94 [MQTT-3.3.2-8, -9], an alias
+     * never set up with 0x82. Returns the message to go on with, or null when the client was
+     * disconnected.
+     */
+    private MqttPublishMessage withAliasResolved(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        if (session == null || session.version() != MqttVersion.MQTT_5) {
+            return publish;
+        }
+        MqttProperties.MqttProperty<?> property = publish.variableHeader().properties()
+                .getProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value());
+        if (property == null) {
+            return publish;
+        }
+        int alias = (Integer) property.value();
+        if (alias == 0 || alias > server.config().topicAliasMaximum()) {
+            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.TOPIC_ALIAS_INVALID,
+                    "topic_alias_invalid", session.clientId());
+            return null;
+        }
+        String topic = publish.variableHeader().topicName();
+        if (!topic.isEmpty()) {
+            if (Topics.validateTopicName(topic) == null) {
+                session.topicAlias(alias, topic);
+            }
+            return publish; // an invalid topic is refused by onPublish as without an alias
+        }
+        String aliased = session.topicForAlias(alias);
+        if (aliased == null) {
+            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
+                    "topic_alias_unknown", session.clientId());
+            return null;
+        }
+        MqttPublishVariableHeader header = publish.variableHeader();
+        return new MqttPublishMessage(publish.fixedHeader(),
+                new MqttPublishVariableHeader(aliased, header.packetId(), header.properties()),
+                publish.payload().retain());
     }
 
     private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {

@@ -67,6 +67,8 @@ public final class MqttSession implements PublishOrigin {
     private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
     private int nextPacketId = 1;
     private boolean willCancelled;
+    /** MQTT 5 inbound topic aliases the client set up; created on first use. */
+    private Map<Integer, String> topicAliases;
     /** Properties of the PUBLISH being written into the ring (saves a parameter on the hot path). */
     MessageProperties publishProperties = MessageProperties.NONE;
 
@@ -138,6 +140,19 @@ public final class MqttSession implements PublishOrigin {
     /** PUBREL: forgets the packet id; false when it was unknown. */
     boolean qos2Released(int packetId) {
         return inboundQos2.remove(packetId) != null;
+    }
+
+    // ---- inbound topic aliases (event loop) ----
+
+    void topicAlias(int alias, String topic) {
+        if (topicAliases == null) {
+            topicAliases = new HashMap<>();
+        }
+        topicAliases.put(alias, topic);
+    }
+
+    String topicForAlias(int alias) {
+        return topicAliases == null ? null : topicAliases.get(alias);
     }
 
     // ---- will ----

@@ -17,6 +17,7 @@ public final class ReasonCodes {
     public static final byte SESSION_TAKEN_OVER = (byte) 0x8E;
     public static final byte TOPIC_FILTER_INVALID = (byte) 0x8F;
     public static final byte TOPIC_NAME_INVALID = (byte) 0x90;
+    public static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
     public static final byte PACKET_IDENTIFIER_NOT_FOUND = (byte) 0x92;
     public static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
     public static final byte PACKET_TOO_LARGE = (byte) 0x95;

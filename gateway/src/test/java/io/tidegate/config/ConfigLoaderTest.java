@@ -242,7 +242,8 @@ class ConfigLoaderTest {
     @Test
     void scalarWhereASectionGoesListsItsFields() {
         assertThat(yamlFailure(dir, "mqtt: 5\n").getMessage()).isEqualTo("mqtt: 5 is not allowed; expected a mapping with fields"
-                + " maxPacketSizeBytes, maxClientIdLength, connectTimeoutSeconds, maxKeepAliveSeconds, receiveMaximum");
+                + " maxPacketSizeBytes, maxClientIdLength, connectTimeoutSeconds, maxKeepAliveSeconds, receiveMaximum,"
+                + " topicAliasMaximum, responseInformationPrefix");
     }
 
     @Test

@@ -165,6 +165,12 @@ final class Packets {
         }
 
         /** MQTT 5 Authentication Method (0x15): asks for enhanced authentication. */
+        /** MQTT 5 Request Response Information (0x19) = 1. */
+        Connect requestResponseInformation() {
+            properties.u8(0x19).u8(1);
+            return this;
+        }
+
         Connect authenticationMethod(String method) {
             properties.u8(0x15).utf8(method);
             return this;
@@ -242,6 +248,12 @@ final class Packets {
         /** MQTT 5 Content Type (0x03). */
         Publish contentType(String value) {
             properties.u8(0x03).utf8(value);
+            return this;
+        }
+
+        /** MQTT 5 Topic Alias (0x23). */
+        Publish topicAlias(int alias) {
+            properties.u8(0x23).u16(alias);
             return this;
         }
 
