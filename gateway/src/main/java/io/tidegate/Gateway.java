@@ -33,6 +33,7 @@ import io.tidegate.mqtt.MqttServerContext;
 import io.tidegate.mqtt.MqttSession;
 import io.tidegate.mqtt.RetainedMessages;
 import io.tidegate.mqtt.RetainedSnapshot;
+import io.tidegate.mqtt.SharedSubscriptions;
 import io.tidegate.mqtt.StoredMessageDispatcher;
 import io.tidegate.mqtt.topic.SubscriptionTree;
 import io.tidegate.outbox.DiskSpace;
@@ -126,18 +127,19 @@ public final class Gateway implements AutoCloseable, StatusSource {
 
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
         RetainedMessages retained = new RetainedMessages();
+        SharedSubscriptions shared = new SharedSubscriptions();
         retainedSnapshot = RetainedSnapshot.start(retained, dataDir.resolve(RETAINED_SNAPSHOT));
         RuleSet rules = RuleSet.compile(config, outboxes::idOf);
         rules.metrics().bindTo(registry);
         Router router = new RulesRouter(rules);
         // Built before the forwarders, which put messages from the cloud into it, and started after them.
         ring = new IngestRing(config.pipeline(), config.outbox(), outboxes.all(), router,
-                new StoredMessageDispatcher(subscriptions, retained), registry, admission());
+                new StoredMessageDispatcher(subscriptions, retained, shared), registry, admission());
         startForwarders(new RingDownstreamSink(ring));
         ring.start();
 
-        mqtt = new MqttServerContext(config.mqtt(), ring, subscriptions, retained, new Authorizer(config.authorization()),
-                registry);
+        mqtt = new MqttServerContext(config.mqtt(), ring, subscriptions, retained, shared,
+                new Authorizer(config.authorization()), registry);
         loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         listeners = new MqttListeners(loops, new MqttPipeline(mqtt), registry);
         for (Map.Entry<String, ListenerConfig> entry : config.listeners().entrySet()) {

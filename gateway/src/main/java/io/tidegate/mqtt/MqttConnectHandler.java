@@ -276,7 +276,7 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
                 p.maximumPacketSize(server.config().maxPacketSizeBytes());
                 p.receiveMaximum(server.config().receiveMaximum());
                 p.retainAvailable(true);
-                p.sharedSubscriptionAvailable(false);
+                p.sharedSubscriptionAvailable(true);
                 p.subscriptionIdentifiersAvailable(false);
                 p.wildcardSubscriptionAvailable(true);
                 p.topicAliasMaximum(server.config().topicAliasMaximum());
@@ -302,6 +302,7 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
             session.markClosed();
             server.sessions().remove(session);
             server.subscriptions().unsubscribeAll(session);
+            server.shared().unsubscribeAll(session);
             session.discardPending();
             server.metrics().disconnected();
             Will will = session.willToPublish();

@@ -30,6 +30,7 @@ public final class MqttServerContext {
     private final SessionRegistry sessions = new SessionRegistry();
     private final SubscriptionTree<MqttSession> subscriptions;
     private final RetainedMessages retained;
+    private final SharedSubscriptions shared;
     private final Authorizer authorizer;
     private final MqttMetrics metrics;
     private final MqttDisconnector disconnector;
@@ -42,6 +43,14 @@ public final class MqttServerContext {
     /** @param retained the store the ack stage's {@link StoredMessageDispatcher} writes */
     public MqttServerContext(MqttConfig config, IngestRing ring, SubscriptionTree<MqttSession> subscriptions,
                              RetainedMessages retained, Authorizer authorizer, MeterRegistry registry) {
+        this(config, ring, subscriptions, retained, new SharedSubscriptions(), authorizer, registry);
+    }
+
+    /** @param shared the shared subscriptions the ack stage's {@link StoredMessageDispatcher} delivers to */
+    public MqttServerContext(MqttConfig config, IngestRing ring, SubscriptionTree<MqttSession> subscriptions,
+                             RetainedMessages retained, SharedSubscriptions shared, Authorizer authorizer,
+                             MeterRegistry registry) {
+        this.shared = shared;
         this.config = config;
         this.ring = ring;
         this.subscriptions = subscriptions;
@@ -73,6 +82,10 @@ public final class MqttServerContext {
 
     public RetainedMessages retained() {
         return retained;
+    }
+
+    public SharedSubscriptions shared() {
+        return shared;
     }
 
     public Authorizer authorizer() {

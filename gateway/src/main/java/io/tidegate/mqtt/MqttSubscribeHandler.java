@@ -18,6 +18,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tidegate.mqtt.topic.SharedSubscription;
 import io.tidegate.mqtt.topic.SubscriptionOptions;
 import io.tidegate.mqtt.topic.Topics;
 
@@ -53,6 +54,10 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
         if (msg instanceof MqttSubscribeMessage subscribe) {
             if (subscribe.payload().topicSubscriptions().isEmpty()) {
                 refuseEmpty(ctx, session, "subscribe_without_filters");
+            } else if (noLocalOnShared(subscribe)) {
+                // [MQTT-3.8.3-4]: No Local set on a shared subscription is a Protocol Error.
+                server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
+                        "no_local_on_shared_subscription", session.clientId());
             } else {
                 List<MqttSession.Delivery> retained = new ArrayList<>();
                 ctx.writeAndFlush(subscribe(session, subscribe, retained));
@@ -66,6 +71,15 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
                 ctx.writeAndFlush(unsubscribe(session, unsubscribe));
             }
         }
+    }
+
+    private static boolean noLocalOnShared(MqttSubscribeMessage subscribe) {
+        for (MqttTopicSubscription request : subscribe.payload().topicSubscriptions()) {
+            if (request.option().isNoLocal() && Topics.isShared(request.topicFilter())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** [MQTT-3.8.3-2] and [MQTT-3.10.3-2]: a (UN)SUBSCRIBE needs at least one topic filter. */
@@ -89,15 +103,18 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
             MqttTopicSubscription request = requests.get(i);
             String filter = request.topicFilter();
             int qos = request.qualityOfService().value();
-            if (Topics.isShared(filter)) {
-                codes[i] = v5 ? ReasonCodes.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED & 0xFF : V3_FAILURE;
-                server.metrics().rejected("shared_subscription");
-            } else if (Topics.validateTopicFilter(filter) != null) {
+            SharedSubscription sharing = SharedSubscription.parse(filter);
+            if (Topics.validateTopicFilter(filter) != null) {
                 codes[i] = v5 ? ReasonCodes.TOPIC_FILTER_INVALID & 0xFF : V3_FAILURE;
                 server.metrics().rejected("topic_filter_invalid");
-            } else if (!session.policy().maySubscribe(filter)) {
+            } else if (!session.policy().maySubscribe(sharing != null ? sharing.filter() : filter)) {
                 codes[i] = v5 ? ReasonCodes.NOT_AUTHORIZED & 0xFF : V3_FAILURE;
                 server.metrics().rejected("subscribe_not_authorized");
+            } else if (sharing != null) {
+                // No retained messages for a shared subscription (4.8.2); No Local was refused before.
+                server.shared().subscribe(sharing, session,
+                        new SubscriptionOptions(qos, false, v5 && request.option().isRetainAsPublished()));
+                codes[i] = qos;
             } else {
                 MqttSubscriptionOption option = request.option();
                 boolean existed = server.subscriptions().subscribe(filter, session,
@@ -125,7 +142,9 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
         List<String> filters = unsubscribe.payload().topics();
         short[] codes = new short[filters.size()];
         for (int i = 0; i < codes.length; i++) {
-            boolean existed = server.subscriptions().unsubscribe(filters.get(i), session);
+            SharedSubscription sharing = SharedSubscription.parse(filters.get(i));
+            boolean existed = sharing != null ? server.shared().unsubscribe(sharing, session)
+                    : server.subscriptions().unsubscribe(filters.get(i), session);
             codes[i] = (short) (existed ? 0 : NO_SUBSCRIPTION_EXISTED);
         }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);

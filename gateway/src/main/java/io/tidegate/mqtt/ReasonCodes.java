@@ -22,7 +22,6 @@ public final class ReasonCodes {
     public static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
     public static final byte PACKET_TOO_LARGE = (byte) 0x95;
     public static final byte QUOTA_EXCEEDED = (byte) 0x97;
-    public static final byte SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = (byte) 0x9E;
     public static final byte DISCONNECT_WITH_WILL = 0x04;
 
     private ReasonCodes() {

@@ -18,6 +18,7 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
 
     private final SubscriptionTree<MqttSession> subscriptions;
     private final RetainedMessages retained;
+    private final SharedSubscriptions shared;
     private final List<MqttSession> touched = new ArrayList<>();
 
     public StoredMessageDispatcher(SubscriptionTree<MqttSession> subscriptions) {
@@ -25,8 +26,14 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
     }
 
     public StoredMessageDispatcher(SubscriptionTree<MqttSession> subscriptions, RetainedMessages retained) {
+        this(subscriptions, retained, new SharedSubscriptions());
+    }
+
+    public StoredMessageDispatcher(SubscriptionTree<MqttSession> subscriptions, RetainedMessages retained,
+                                   SharedSubscriptions shared) {
         this.subscriptions = subscriptions;
         this.retained = retained;
+        this.shared = shared;
     }
 
     @Override
@@ -43,14 +50,15 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
         if (!event.stored()) {
             return;
         }
-        OutboundPublish[] shared = new OutboundPublish[1];
+        OutboundPublish[] copy = new OutboundPublish[1];
         if (event.retain()) {
-            shared[0] = copy(event);
-            retained.update(shared[0], event.qos());
+            copy[0] = copy(event);
+            retained.update(copy[0], event.qos());
         }
         if (subscriptions.size() > 0) {
-            deliverLocally(event, shared);
+            deliverLocally(event, copy);
         }
+        deliverShared(event, copy);
     }
 
     /**
@@ -58,18 +66,30 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
      * cleared for an established subscription [MQTT-3.3.1-9] unless it asked Retain As Published
      * [MQTT-3.3.1-12]; a No Local subscription does not get its own messages [MQTT-3.8.3-3].
      */
-    private void deliverLocally(IngestEvent event, OutboundPublish[] shared) {
+    private void deliverLocally(IngestEvent event, OutboundPublish[] copy) {
         PublishOrigin origin = event.origin();
         subscriptions.matchOptions(event.topic(), (subscriber, options) -> {
             if (options.noLocal() && subscriber == origin) {
                 return;
             }
-            if (shared[0] == null) {
-                shared[0] = copy(event);
+            if (copy[0] == null) {
+                copy[0] = copy(event);
             }
-            subscriber.enqueue(new MqttSession.Delivery(shared[0], Math.min(event.qos(), options.qos()),
+            subscriber.enqueue(new MqttSession.Delivery(copy[0], Math.min(event.qos(), options.qos()),
                     options.retainAsPublished() && event.retain()));
             touch(subscriber);
+        });
+    }
+
+    /** One member of each matching shared group, taking turns; RETAIN as for any established subscription. */
+    private void deliverShared(IngestEvent event, OutboundPublish[] copy) {
+        shared.match(event.topic(), (member, options) -> {
+            if (copy[0] == null) {
+                copy[0] = copy(event);
+            }
+            member.enqueue(new MqttSession.Delivery(copy[0], Math.min(event.qos(), options.qos()),
+                    options.retainAsPublished() && event.retain()));
+            touch(member);
         });
     }
 

@@ -54,6 +54,8 @@ class MqttConnectTest {
             assertThat(property(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE)).isEqualTo(4096);
             assertThat(property(properties, MqttPropertyType.RECEIVE_MAXIMUM)).isEqualTo(16);
             assertThat(property(properties, MqttPropertyType.RETAIN_AVAILABLE)).isEqualTo(1);
+            assertThat(property(properties, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE)).isEqualTo(1);
+            assertThat(property(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM)).isEqualTo(16);
             assertThat(property(properties, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER)).isNull();
             assertThat(client.isOpen()).isTrue();
         }

@@ -91,13 +91,14 @@ final class MqttTestServer implements AutoCloseable {
         MeterRegistry registry = new SimpleMeterRegistry();
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
         RetainedMessages retained = new RetainedMessages();
-        TestThreadHandOver acks = new TestThreadHandOver(new StoredMessageDispatcher(subscriptions, retained));
+        SharedSubscriptions shared = new SharedSubscriptions();
+        TestThreadHandOver acks = new TestThreadHandOver(new StoredMessageDispatcher(subscriptions, retained, shared));
         IngestRing ring = new IngestRing(new PipelineConfig(RING_SIZE, PipelineConfig.WaitStrategy.BLOCKING),
                 outboxes.all(), ALWAYS_OUTBOX_BUT_PROBE, acks, registry);
         ring.start();
         awaitStagesRunning(ring);
-        MqttServerContext context = new MqttServerContext(limits, ring, subscriptions, retained, new Authorizer(POLICY),
-                registry);
+        MqttServerContext context = new MqttServerContext(limits, ring, subscriptions, retained, shared,
+                new Authorizer(POLICY), registry);
         return new MqttTestServer(outboxes, ring, acks, context);
     }
 
