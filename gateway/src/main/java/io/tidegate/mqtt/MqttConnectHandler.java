@@ -158,7 +158,8 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         int keepAlive = v5 ? effectiveKeepAlive(header.keepAliveTimeSeconds()) : header.keepAliveTimeSeconds();
         MqttConnAckMessage connAck = connAck(version, clientId, assigned,
                 keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1,
-                v5 && requestsResponseInformation(header.properties()));
+                v5 && requestsResponseInformation(header.properties()),
+                v5 && requestsSessionExpiry(header.properties()));
         session = new MqttSession(channel, clientId, version, identity.get(), policy, clientReceiveMaximum,
                 clientMaximumPacketSize, will, server.metrics(), server.disconnector());
         channel.attr(MqttSession.KEY).set(session);
@@ -266,8 +267,15 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         return p != null && Integer.valueOf(1).equals(p.value());
     }
 
+    /** MQTT 5 Session Expiry Interval above 0: the client asks for a session that outlives the connection. */
+    private static boolean requestsSessionExpiry(MqttProperties properties) {
+        MqttProperties.MqttProperty<?> p = properties.getProperty(
+                MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
+        return p != null && ((Integer) p.value()) != 0;
+    }
+
     private MqttConnAckMessage connAck(MqttVersion version, String clientId, boolean assigned, int serverKeepAlive,
-                                       boolean responseInformation) {
+                                       boolean responseInformation, boolean sessionExpiryRequested) {
         MqttMessageBuilders.ConnAckBuilder builder = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false);
@@ -280,6 +288,11 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
                 p.subscriptionIdentifiersAvailable(false);
                 p.wildcardSubscriptionAvailable(true);
                 p.topicAliasMaximum(server.config().topicAliasMaximum());
+                if (sessionExpiryRequested) {
+                    // Sessions end with their connection here (no persistent sessions yet): say so
+                    // (3.2.2.3.2), so the client does not count on queued messages or a delayed will.
+                    p.sessionExpiryInterval(0);
+                }
                 String prefix = server.config().responseInformationPrefix();
                 if (responseInformation && prefix != null) {
                     // MQTT 5 3.2.2.3.15: the basis of a response topic; the policy decides who may use it.

@@ -165,6 +165,12 @@ final class Packets {
         }
 
         /** MQTT 5 Authentication Method (0x15): asks for enhanced authentication. */
+        /** MQTT 5 Session Expiry Interval (0x11). */
+        Connect sessionExpiry(long seconds) {
+            properties.u8(0x11).u32(seconds);
+            return this;
+        }
+
         /** MQTT 5 Request Response Information (0x19) = 1. */
         Connect requestResponseInformation() {
             properties.u8(0x19).u8(1);

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
-/** MQTT 5 inbound Topic Aliases (3.3.2.3.4) and Request/Response Information (3.1.2.11.7, 3.2.2.3.15). */
+/** MQTT 5 inbound Topic Aliases (3.3.2.3.4), Request/Response Information (3.1.2.11.7, 3.2.2.3.15) and the Session Expiry answer. */
 @ExtendWith(NettyLeakCheck.class)
-class MqttTopicAliasTest {
+class Mqtt5PropertiesTest {
 
     private static final MqttConfig ALIASES = new MqttConfig(4096, 32, 10, 0, 16, 4, "reply/");
 
@@ -74,6 +74,19 @@ class MqttTopicAliasTest {
             assertThat(reasonCode(client.receive(MqttMessageType.DISCONNECT))).isEqualTo(0x82);
             client.awaitClosed();
             assertThat(server.stored()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("3.2.2.3.2: a client asking for a session that outlives the connection is told Session Expiry 0")
+    void sessionExpiryIsOverriddenToZero() {
+        try (MqttTestServer server = MqttTestServer.start(dataDir, ALIASES)) {
+            MqttTestClient client = server.newClient(V5).send(Packets.connect(V5, "dev-1").sessionExpiry(3600).bytes());
+            MqttConnAckMessage connAck = (MqttConnAckMessage) client.receive(MqttMessageType.CONNACK);
+
+            assertThat(connAck.variableHeader().isSessionPresent()).isFalse();
+            assertThat(connAck.variableHeader().properties()
+                    .getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value()).value()).isEqualTo(0);
         }
     }
 
