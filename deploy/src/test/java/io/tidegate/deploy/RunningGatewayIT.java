@@ -6,7 +6,6 @@ import io.tidegate.Gateway;
 import io.tidegate.config.ConfigLoader;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -69,6 +68,7 @@ class RunningGatewayIT {
         gateway = Gateway.start(ConfigLoader.load(Optional.of(RepoFiles.K8S.resolve("base/tidegate.yaml")), env));
         admin = "http://127.0.0.1:" + gateway.adminAddress().orElseThrow().getPort();
         exercise("tcp://127.0.0.1:" + gateway.listenerAddress("mqtt").getPort());
+        subscribeToAnInvalidFilter(gateway.listenerAddress("mqtt").getPort());
     }
 
     @AfterAll
@@ -78,7 +78,38 @@ class RunningGatewayIT {
         }
     }
 
-    /** A stored message, a dropped local delivery, a refused subscription and a server disconnect. */
+    /**
+     * A refused subscription (counted by reason): a filter with '#' before its last level, sent as
+     * raw bytes since client libraries refuse to send it. SUBACK 0x80 comes back.
+     */
+    private static void subscribeToAnInvalidFilter(int port) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            byte[] clientId = "deploy-raw".getBytes(StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+            connect.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, (byte) clientId.length});
+            connect.writeBytes(clientId);
+            byte[] filter = "probe/#/bad".getBytes(StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream subscribe = new java.io.ByteArrayOutputStream();
+            subscribe.writeBytes(new byte[] {0, 1, 0, (byte) filter.length});
+            subscribe.writeBytes(filter);
+            subscribe.write(0);
+            var out = socket.getOutputStream();
+            out.write(0x10);
+            out.write(connect.size());
+            connect.writeTo(out);
+            out.write(0x82);
+            out.write(subscribe.size());
+            subscribe.writeTo(out);
+            out.flush();
+            byte[] replies = socket.getInputStream().readNBytes(4 + 5); // CONNACK, then SUBACK
+            if (replies[4] != (byte) 0x90 || replies[8] != (byte) 0x80) {
+                throw new AssertionError("expected CONNACK then SUBACK 0x80, got " + java.util.Arrays.toString(replies));
+            }
+        }
+    }
+
+    /** A stored message, a dropped local delivery and a server disconnect. */
     private static void exercise(String url) throws Exception {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -101,11 +132,6 @@ class RunningGatewayIT {
         small.subscribe("probe/#", 0);
         device.publish("probe/big", new byte[512], 1, false);
 
-        try {
-            device.subscribe("$share/group/probe/#", 0);
-        } catch (MqttException refused) {
-            // MQTT 3.1.1 SUBACK 0x80: shared subscriptions are not supported (counted as refused).
-        }
         // The same client id again: the first connection is taken over (counted as a server disconnect).
         MqttClient again = new MqttClient(url, "deploy-probe", new MemoryPersistence());
         again.setTimeToWait(10_000);
