@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * verify --source kinesis: against kinesalite (npm), with plain records and a KPL-aggregated one.
@@ -44,15 +43,32 @@ class KinesisSourceIT {
     private static KinesisClient client;
     private static String endpoint;
 
+    private static final Path INSTALL = Path.of("target", "kinesalite");
+
     static Optional<Path> kinesaliteCli() {
-        return Stream.of(System.getenv("KINESALITE_CLI"), "../node_modules/kinesalite/cli.js", "node_modules/kinesalite/cli.js")
+        return Stream.of(System.getenv("KINESALITE_CLI"), "../node_modules/kinesalite/cli.js",
+                        "node_modules/kinesalite/cli.js", INSTALL.resolve("node_modules/kinesalite/cli.js").toString())
                 .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isRegularFile).findFirst();
+    }
+
+    /** kinesalite found, or installed with npm into {@code target/kinesalite}: the test never skips silently. */
+    private static Path installedKinesalite() throws IOException, InterruptedException {
+        Optional<Path> found = kinesaliteCli();
+        if (found.isPresent()) {
+            return found.get();
+        }
+        Files.createDirectories(INSTALL);
+        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", INSTALL.toString(),
+                "kinesalite@3.3.3").redirectErrorStream(true).redirectOutput(INSTALL.resolve("npm.log").toFile()).start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+            throw new IllegalStateException("npm install kinesalite@3.3.3 failed; see " + INSTALL.resolve("npm.log"));
+        }
+        return kinesaliteCli().orElseThrow(() -> new IllegalStateException("kinesalite not found after npm install"));
     }
 
     @BeforeAll
     static void startKinesalite() throws Exception {
-        Optional<Path> cli = kinesaliteCli();
-        assumeTrue(cli.isPresent(), "skipped: kinesalite not found (npm install kinesalite@3.3.3 in the repository root, or set KINESALITE_CLI)");
+        Optional<Path> cli = Optional.of(installedKinesalite());
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
