@@ -33,6 +33,7 @@ import io.tidegate.mqtt.MqttServerContext;
 import io.tidegate.mqtt.MqttSession;
 import io.tidegate.mqtt.RetainedMessages;
 import io.tidegate.mqtt.RetainedSnapshot;
+import io.tidegate.mqtt.SessionSnapshot;
 import io.tidegate.mqtt.SharedSubscriptions;
 import io.tidegate.mqtt.StoredMessageDispatcher;
 import io.tidegate.mqtt.topic.SubscriptionTree;
@@ -79,6 +80,8 @@ public final class Gateway implements AutoCloseable, StatusSource {
     private static final Duration FORWARDER_FLUSH_TIMEOUT = Duration.ofSeconds(10);
     /** Where the retained messages are saved, in the data directory. */
     static final String RETAINED_SNAPSHOT = "retained.snapshot";
+    /** Where the offline sessions are saved at shutdown, in the data directory. */
+    static final String SESSION_SNAPSHOT = "sessions.snapshot";
 
     private final TidegateConfig config;
     private final Path dataDir;
@@ -140,6 +143,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
 
         mqtt = new MqttServerContext(config.mqtt(), ring, subscriptions, retained, shared,
                 new Authorizer(config.authorization()), registry);
+        SessionSnapshot.load(mqtt, dataDir.resolve(SESSION_SNAPSHOT));
         loops = new EventLoops(Math.max(2, Runtime.getRuntime().availableProcessors()));
         listeners = new MqttListeners(loops, new MqttPipeline(mqtt), registry);
         for (Map.Entry<String, ListenerConfig> entry : config.listeners().entrySet()) {
@@ -362,6 +366,10 @@ public final class Gateway implements AutoCloseable, StatusSource {
         }
         if (loops != null) {
             loops.shutdown(Duration.ofSeconds(5));
+        }
+        if (mqtt != null) {
+            SessionSnapshot.save(mqtt, dataDir.resolve(SESSION_SNAPSHOT)); // every connection is closed by now
+            mqtt.close();
         }
         // All at once: destinations that are down must not add up their timeouts past a pod's grace period.
         forwarders.forEach(forwarder -> forwarder.requestStop(FORWARDER_FLUSH_TIMEOUT));

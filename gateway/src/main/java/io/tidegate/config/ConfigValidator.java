@@ -83,6 +83,9 @@ public final class ConfigValidator {
         problems.range(path.child("maxKeepAliveSeconds"), mqtt.maxKeepAliveSeconds(), 0, 65_535);
         problems.range(path.child("receiveMaximum"), mqtt.receiveMaximum(), 1, 65_535);
         problems.range(path.child("topicAliasMaximum"), mqtt.topicAliasMaximum(), 0, 65_535);
+        problems.range(path.child("maxSessionExpirySeconds"), mqtt.maxSessionExpirySeconds(), 0,
+                MqttConfig.SESSION_NEVER_EXPIRES);
+        problems.range(path.child("maxQueuedMessages"), mqtt.maxQueuedMessages(), 1, 1_000_000);
     }
 
     private static void checkRingSize(ConfigPath path, Integer ringSize, ProblemCollector problems) {

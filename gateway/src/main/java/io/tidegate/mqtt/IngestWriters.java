@@ -12,13 +12,13 @@ import io.tidegate.pipeline.IngestEventWriter;
  */
 final class IngestWriters {
 
-    /** Copies a device's PUBLISH; the session's {@code publishProperties} were set by the caller. */
-    static final IngestEventWriter<MqttSession, MqttPublishMessage> PUBLISH = (event, session, message) -> {
+    /** Copies a device's PUBLISH; the connection's {@code publishProperties} were set by the caller. */
+    static final IngestEventWriter<MqttConnection, MqttPublishMessage> PUBLISH = (event, connection, message) -> {
         MqttPublishVariableHeader header = message.variableHeader();
-        event.set(session, header.packetId(), message.fixedHeader().qosLevel().value(),
-                message.fixedHeader().isRetain(), session.clientId(), header.topicName(), session.publishProperties,
-                System.currentTimeMillis(), System.nanoTime());
-        event.principal(session.identity().name());
+        event.set(connection, header.packetId(), message.fixedHeader().qosLevel().value(),
+                message.fixedHeader().isRetain(), connection.clientId(), header.topicName(),
+                connection.publishProperties, System.currentTimeMillis(), System.nanoTime());
+        event.principal(connection.identity().name());
         ByteBuf payload = message.payload();
         int length = payload.readableBytes();
         payload.getBytes(payload.readerIndex(), event.payloadBuffer(length), 0, length);
@@ -28,7 +28,7 @@ final class IngestWriters {
     static final IngestEventWriter<MqttSession, Will> WILL = (event, session, will) -> {
         event.set(session, 0, will.qos(), will.retain(), session.clientId(), will.topic(), will.properties(),
                 System.currentTimeMillis(), System.nanoTime());
-        event.principal(session.identity().name());
+        event.principal(session.owner().name());
         byte[] payload = will.payload();
         System.arraycopy(payload, 0, event.payloadBuffer(payload.length), 0, payload.length);
     };

@@ -19,6 +19,7 @@ import io.tidegate.mqtt.topic.Topics;
 import io.tidegate.security.Identity;
 import io.tidegate.security.TopicPolicy;
 import io.tidegate.security.certs.CertificateIdentity;
+import io.tidegate.config.MqttConfig;
 import io.tidegate.config.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +44,17 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
     /** [MQTT-3.1.2-24]: the server allows one and a half keep-alive periods. */
     private static final double KEEP_ALIVE_GRACE = 1.5;
 
+    /** Packets a client may pipeline behind its CONNECT while its session opens; more is abuse. */
+    private static final int MAX_EARLY_PACKETS = 1_024;
+
     private final MqttServerContext server;
     private final ListenerContext listener;
-    private MqttSession session;
+    /** Set once the session is open and CONNACK written. */
+    private MqttConnection connection;
+    /** The client id of a CONNECT whose session is being opened (taken over, perhaps), else null. */
+    private String opening;
+    /** Packets read while the session opens, handled once it is open [MQTT-3.1.4-6]. */
+    private ArrayDeque<Object> early;
 
     MqttConnectHandler(MqttServerContext server, ListenerContext listener) {
         this.server = server;
@@ -57,12 +67,16 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (opening != null) {
+            holdEarly(ctx, msg);
+            return;
+        }
         if (message instanceof MqttConnectMessage connect) {
             try {
-                if (session != null) {
+                if (connection != null) {
                     // [MQTT-3.1.0-2]: a second CONNECT is a protocol violation.
-                    server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
-                            "second_connect", session.clientId());
+                    server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR,
+                            "second_connect", connection.clientId());
                 } else {
                     connect(ctx, connect);
                 }
@@ -71,13 +85,32 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (session == null) {
+        if (connection == null) {
             // [MQTT-3.1.0-1]: the first packet must be CONNECT.
             ReferenceCountUtil.release(msg);
             server.disconnector().close(ctx.channel(), "packet_before_connect", null);
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private void holdEarly(ChannelHandlerContext ctx, Object msg) {
+        if (early == null) {
+            early = new ArrayDeque<>();
+        }
+        if (early.size() >= MAX_EARLY_PACKETS) {
+            ReferenceCountUtil.release(msg);
+            server.disconnector().close(ctx.channel(), "too_many_packets_before_connack", opening);
+            return;
+        }
+        early.add(msg);
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
+        }
     }
 
     private void connect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
@@ -156,24 +189,61 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         }
 
         int keepAlive = v5 ? effectiveKeepAlive(header.keepAliveTimeSeconds()) : header.keepAliveTimeSeconds();
-        MqttConnAckMessage connAck = connAck(version, clientId, assigned,
-                keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1,
-                v5 && requestsResponseInformation(header.properties()),
-                v5 && requestsSessionExpiry(header.properties()));
-        session = new MqttSession(channel, clientId, version, identity.get(), policy, clientReceiveMaximum,
-                clientMaximumPacketSize, will, server.metrics(), server.disconnector());
-        channel.attr(MqttSession.KEY).set(session);
+        long requestedExpiry = v5 ? sessionExpiry(header.properties())
+                : header.isCleanSession() ? 0 : MqttConfig.SESSION_NEVER_EXPIRES;
+        long expiry = Math.min(requestedExpiry, server.config().maxSessionExpirySeconds());
+        int clientTopicAliasMaximum = v5 ? clientTopicAliasMaximum(header.properties()) : 0;
+        boolean responseInformation = v5 && requestsResponseInformation(header.properties());
+        boolean announceExpiry = v5 && expiry != requestedExpiry;
+        Identity who = identity.get();
+        Will connectWill = will;
+        String id = clientId;
+        boolean assignedId = assigned;
+        opening = clientId;
+        channel.config().setAutoRead(false); // until the session is open; what was read waits in early
+        server.sessions().open(new SessionRegistry.PendingOpen(channel, clientId, who, header.isCleanSession(), expiry,
+                session -> new MqttConnection(channel, session, version, who, policy, clientReceiveMaximum,
+                        clientMaximumPacketSize, clientTopicAliasMaximum, connectWill, expiry),
+                (opened, sessionPresent) -> accepted(ctx, opened, sessionPresent, assignedId, keepAlive,
+                        keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1, responseInformation,
+                        announceExpiry ? expiry : -1)));
+        events.debug("connect pending client={} remote={}", id, channel.remoteAddress());
+    }
+
+    /**
+     * The registry gave the connection its session (on this event loop): CONNACK with Session
+     * Present [MQTT-3.2.2-2, -3], then what the session kept, then the packets that came early.
+     */
+    private void accepted(ChannelHandlerContext ctx, MqttConnection opened, boolean sessionPresent, boolean assigned,
+                          int keepAlive, int serverKeepAlive, boolean responseInformation, long announcedExpiry) {
+        opening = null;
+        Channel channel = ctx.channel();
+        if (!channel.isActive() || opened.session().connection() != opened) {
+            releaseEarly(); // closed meanwhile: channelInactive gave the session up
+            return;
+        }
+        connection = opened;
+        channel.attr(MqttConnection.KEY).set(opened);
         server.metrics().connected();
         installKeepAlive(ctx, keepAlive);
-
-        MqttSession previous = server.sessions().register(session);
-        if (previous != null) {
-            server.disconnector().disconnect(previous.channel(), previous.version(), ReasonCodes.SESSION_TAKEN_OVER,
-                    "session_taken_over", previous.clientId());
+        channel.writeAndFlush(connAck(opened.version(), opened.clientId(), assigned, sessionPresent, serverKeepAlive,
+                responseInformation, announcedExpiry));
+        opened.session().resume(opened, sessionPresent);
+        events.info("connect client={} remote={} identity={} version={} listener={} keepAlive={}s policy={} "
+                        + "sessionPresent={}", opened.clientId(), channel.remoteAddress(), opened.identity(),
+                opened.version(), listener.name(), keepAlive, opened.policy().name(), sessionPresent);
+        channel.config().setAutoRead(true);
+        ArrayDeque<Object> held = early;
+        early = null;
+        if (held != null) {
+            for (Object msg : held) {
+                if (channel.isActive()) {
+                    channelRead(ctx, msg);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
         }
-        channel.writeAndFlush(connAck);
-        events.info("connect client={} remote={} identity={} version={} listener={} keepAlive={}s policy={}",
-                clientId, channel.remoteAddress(), identity.get(), version, listener.name(), keepAlive, policy.name());
     }
 
     /** The client's identity on this listener, or empty when it has none and anonymous is not allowed. */
@@ -205,8 +275,11 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
 
     private Will will(MqttConnectVariableHeader header, MqttConnectPayload payload) {
         byte[] body = payload.willMessageInBytes() == null ? new byte[0] : payload.willMessageInBytes();
+        MqttProperties.MqttProperty<?> delay = payload.willProperties() == null ? null
+                : payload.willProperties().getProperty(MqttProperties.MqttPropertyType.WILL_DELAY_INTERVAL.value());
         return new Will(payload.willTopic(), body, header.willQos(), header.isWillRetain(),
-                MessagePropertiesMapper.fromMqtt(payload.willProperties()));
+                MessagePropertiesMapper.fromMqtt(payload.willProperties()),
+                delay == null ? 0 : Integer.toUnsignedLong((Integer) delay.value()));
     }
 
     /**
@@ -267,31 +340,38 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         return p != null && Integer.valueOf(1).equals(p.value());
     }
 
-    /** MQTT 5 Session Expiry Interval above 0: the client asks for a session that outlives the connection. */
-    private static boolean requestsSessionExpiry(MqttProperties properties) {
+    /** MQTT 5 Session Expiry Interval (3.1.2.11.2): a Four Byte Integer, 0 when absent. */
+    private static long sessionExpiry(MqttProperties properties) {
         MqttProperties.MqttProperty<?> p = properties.getProperty(
                 MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
-        return p != null && ((Integer) p.value()) != 0;
+        return p == null ? 0 : Integer.toUnsignedLong((Integer) p.value());
     }
 
-    private MqttConnAckMessage connAck(MqttVersion version, String clientId, boolean assigned, int serverKeepAlive,
-                                       boolean responseInformation, boolean sessionExpiryRequested) {
+    /** MQTT 5 Topic Alias Maximum (3.1.2.11.5): how many aliases the server may send; 0 when absent. */
+    private static int clientTopicAliasMaximum(MqttProperties properties) {
+        MqttProperties.MqttProperty<?> p = properties.getProperty(
+                MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value());
+        return p == null ? 0 : (Integer) p.value();
+    }
+
+    /** @param announcedExpiry the Session Expiry Interval to announce when it is not the client's, else -1 */
+    private MqttConnAckMessage connAck(MqttVersion version, String clientId, boolean assigned, boolean sessionPresent,
+                                       int serverKeepAlive, boolean responseInformation, long announcedExpiry) {
         MqttMessageBuilders.ConnAckBuilder builder = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
-                .sessionPresent(false);
+                .sessionPresent(sessionPresent);
         if (version == MqttVersion.MQTT_5) {
             builder.properties(p -> {
                 p.maximumPacketSize(server.config().maxPacketSizeBytes());
                 p.receiveMaximum(server.config().receiveMaximum());
                 p.retainAvailable(true);
                 p.sharedSubscriptionAvailable(true);
-                p.subscriptionIdentifiersAvailable(false);
+                p.subscriptionIdentifiersAvailable(true);
                 p.wildcardSubscriptionAvailable(true);
                 p.topicAliasMaximum(server.config().topicAliasMaximum());
-                if (sessionExpiryRequested) {
-                    // Sessions end with their connection here (no persistent sessions yet): say so
-                    // (3.2.2.3.2), so the client does not count on queued messages or a delayed will.
-                    p.sessionExpiryInterval(0);
+                if (announcedExpiry >= 0) {
+                    // 3.2.2.3.2: the server uses another Session Expiry Interval than the client asked for.
+                    p.sessionExpiryInterval((int) announcedExpiry);
                 }
                 String prefix = server.config().responseInformationPrefix();
                 if (responseInformation && prefix != null) {
@@ -311,19 +391,15 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (session != null) {
-            session.markClosed();
-            server.sessions().remove(session);
-            server.subscriptions().unsubscribeAll(session);
-            server.shared().unsubscribeAll(session);
-            session.discardPending();
+        if (connection != null) {
+            server.sessions().detach(connection);
             server.metrics().disconnected();
-            Will will = session.willToPublish();
-            if (will != null) {
-                WillPublisher.publish(server, session, will, ctx.channel().eventLoop());
-            }
-            events.info("connection closed client={} remote={}", session.clientId(), ctx.channel().remoteAddress());
+            events.info("connection closed client={} remote={}", connection.clientId(), ctx.channel().remoteAddress());
+        } else if (opening != null) {
+            server.sessions().abandon(ctx.channel(), opening);
+            opening = null;
         }
+        releaseEarly();
         ctx.fireChannelInactive();
     }
 }

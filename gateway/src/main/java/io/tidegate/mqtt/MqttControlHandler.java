@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
@@ -40,16 +41,18 @@ final class MqttControlHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+            MqttConnection connection = MqttConnection.of(ctx.channel());
+            MqttSession session = connection.session();
             switch (message.fixedHeader().messageType()) {
                 case PINGREQ -> ctx.writeAndFlush(PINGRESP);
-                case DISCONNECT -> onDisconnect(ctx, session, message);
-                case PUBACK, PUBCOMP -> session.deliveryCompleted(packetId(message));
-                case PUBREC -> session.deliveryReceived(packetId(message), reasonCode(message));
-                case AUTH -> server.disconnector().disconnect(ctx.channel(), session.version(),
-                        ReasonCodes.PROTOCOL_ERROR, "auth_not_supported", session.clientId());
-                default -> server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
-                        "unexpected_" + message.fixedHeader().messageType().name().toLowerCase(), session.clientId());
+                case DISCONNECT -> onDisconnect(ctx, connection, message);
+                case PUBACK, PUBCOMP -> session.deliveryCompleted(connection, packetId(message));
+                case PUBREC -> session.deliveryReceived(connection, packetId(message), reasonCode(message));
+                case AUTH -> server.disconnector().disconnect(ctx.channel(), connection.version(),
+                        ReasonCodes.PROTOCOL_ERROR, "auth_not_supported", connection.clientId());
+                default -> server.disconnector().disconnect(ctx.channel(), connection.version(),
+                        ReasonCodes.PROTOCOL_ERROR,
+                        "unexpected_" + message.fixedHeader().messageType().name().toLowerCase(), connection.clientId());
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -65,25 +68,45 @@ final class MqttControlHandler extends ChannelInboundHandlerAdapter {
         return message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply ? reply.reasonCode() : 0;
     }
 
-    private void onDisconnect(ChannelHandlerContext ctx, MqttSession session, MqttMessage message) {
+    private void onDisconnect(ChannelHandlerContext ctx, MqttConnection connection, MqttMessage message) {
         byte reason = 0;
         if (message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
             reason = header.reasonCode();
+            MqttProperties.MqttProperty<?> expiry = header.properties()
+                    .getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
+            if (expiry != null && !updateExpiry(ctx, connection, Integer.toUnsignedLong((Integer) expiry.value()))) {
+                return;
+            }
         }
         if (reason != ReasonCodes.DISCONNECT_WITH_WILL) {
             // [MQTT-3.14.4-3]: a normal DISCONNECT discards the will.
-            session.cancelWill();
+            connection.cancelWill();
         }
-        events.info("disconnect by client client={} reason={}", session.clientId(), ReasonCodes.hex(reason));
+        events.info("disconnect by client client={} reason={}", connection.clientId(), ReasonCodes.hex(reason));
         ctx.close();
+    }
+
+    /**
+     * A Session Expiry Interval in DISCONNECT replaces the one from CONNECT (3.14.2.2.2), capped like
+     * it; raising it from 0 is a Protocol Error, answered as one (so the will is published).
+     */
+    private boolean updateExpiry(ChannelHandlerContext ctx, MqttConnection connection, long requested) {
+        if (connection.connectSessionExpirySeconds() == 0 && requested != 0) {
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR,
+                    "session_expiry_raised_from_zero", connection.clientId());
+            return false;
+        }
+        server.sessions().updateExpiry(connection.session(),
+                Math.min(requested, server.config().maxSessionExpirySeconds()));
+        return true;
     }
 
     /** Deliveries held back while the socket was full go out once it drains. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
-        if (session != null && ctx.channel().isWritable()) {
-            session.sendWaiting();
+        MqttConnection connection = MqttConnection.of(ctx.channel());
+        if (connection != null && ctx.channel().isWritable()) {
+            connection.session().sendWaiting(connection);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -91,12 +114,12 @@ final class MqttControlHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
-            if (session == null) {
+            MqttConnection connection = MqttConnection.of(ctx.channel());
+            if (connection == null) {
                 server.disconnector().close(ctx.channel(), "connect_timeout", null);
             } else {
-                server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.KEEP_ALIVE_TIMEOUT,
-                        "keep_alive_timeout", session.clientId());
+                server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.KEEP_ALIVE_TIMEOUT,
+                        "keep_alive_timeout", connection.clientId());
             }
             return;
         }

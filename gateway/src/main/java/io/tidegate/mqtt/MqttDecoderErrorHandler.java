@@ -33,12 +33,12 @@ final class MqttDecoderErrorHandler extends ChannelInboundHandlerAdapter {
         }
         try {
             Throwable cause = message.decoderResult().cause();
-            MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+            MqttConnection connection = MqttConnection.of(ctx.channel());
             MqttVersion version = MqttServerContext.versionOf(ctx.channel());
-            if (session == null) {
+            if (connection == null) {
                 refuseConnect(ctx, cause, version);
             } else {
-                disconnect(ctx, cause, version, session.clientId());
+                disconnect(ctx, cause, version, connection.clientId());
             }
         } finally {
             ReferenceCountUtil.release(msg);

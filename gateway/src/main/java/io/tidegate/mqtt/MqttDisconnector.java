@@ -1,6 +1,7 @@
 package io.tidegate.mqtt;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -10,6 +11,8 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The one place where the server ends a connection: it sends what the protocol version allows
  * (an MQTT 5 DISCONNECT or CONNACK with a reason code; MQTT 3.1.1 only has CONNACK codes, else a
@@ -18,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class MqttDisconnector {
 
     private static final Logger events = LoggerFactory.getLogger("tidegate.event");
+
+    private static final long LAST_WRITE_TIMEOUT_MS = 2_000;
 
     private final MqttMetrics metrics;
 
@@ -40,8 +45,8 @@ public final class MqttDisconnector {
             MqttProperties properties = new MqttProperties();
             properties.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(),
                     reason));
-            channel.writeAndFlush(MqttMessageBuilders.disconnect().reasonCode(reasonCode).properties(properties).build())
-                    .addListener(ChannelFutureListener.CLOSE);
+            closeAfter(channel, channel.writeAndFlush(
+                    MqttMessageBuilders.disconnect().reasonCode(reasonCode).properties(properties).build()));
         } else {
             channel.close();
         }
@@ -56,7 +61,19 @@ public final class MqttDisconnector {
             return;
         }
         MqttConnAckMessage connAck = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
-        channel.writeAndFlush(connAck).addListener(ChannelFutureListener.CLOSE);
+        closeAfter(channel, channel.writeAndFlush(connAck));
+    }
+
+    /**
+     * Closes once the last packet is written, or after {@link #LAST_WRITE_TIMEOUT_MS} if the client
+     * does not read it (a full socket): a disconnect must end the connection, e.g. so that a session
+     * taken over does not keep its new connection waiting [MQTT-4.13.2-1].
+     */
+    private static void closeAfter(Channel channel, ChannelFuture lastWrite) {
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
+        if (!lastWrite.isDone()) {
+            channel.eventLoop().schedule(() -> channel.close(), LAST_WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Closes without a packet: before CONNECT, or where the protocol allows no answer. */

@@ -27,8 +27,8 @@ final class MqttExceptionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
-        String clientId = session == null ? null : session.clientId();
+        MqttConnection connection = MqttConnection.of(ctx.channel());
+        String clientId = connection == null ? null : connection.clientId();
         if (cause instanceof IOException) {
             log.debug("connection error client={} remote={}: {}", clientId, ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
@@ -38,8 +38,8 @@ final class MqttExceptionHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("unexpected error client={} remote={}; closing the connection", clientId,
                     ctx.channel().remoteAddress(), cause);
-            if (session != null) {
-                disconnector.disconnect(ctx.channel(), session.version(), ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR,
+            if (connection != null) {
+                disconnector.disconnect(ctx.channel(), connection.version(), ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR,
                         "internal_error", clientId);
             } else {
                 disconnector.close(ctx.channel(), "internal_error", null);

@@ -67,8 +67,13 @@ public final class MqttMetrics {
 
     /** A message to a local subscriber that could not be delivered, by reason. */
     void dropped(String reason) {
+        dropped(reason, 1);
+    }
+
+    void dropped(String reason, int messages) {
         dropped.computeIfAbsent(reason, r -> Counter.builder("tidegate.messages.dropped").tag("reason", r)
-                .description("Messages not delivered to a local subscriber, by reason").register(registry)).increment();
+                .description("Messages not delivered to a local subscriber, by reason").register(registry))
+                .increment(messages);
     }
 
     public int connections() {

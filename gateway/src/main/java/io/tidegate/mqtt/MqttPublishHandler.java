@@ -70,8 +70,8 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
      * disconnected.
      */
     private MqttPublishMessage withAliasResolved(ChannelHandlerContext ctx, MqttPublishMessage publish) {
-        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
-        if (session == null || session.version() != MqttVersion.MQTT_5) {
+        MqttConnection connection = MqttConnection.of(ctx.channel());
+        if (connection == null || connection.version() != MqttVersion.MQTT_5) {
             return publish;
         }
         MqttProperties.MqttProperty<?> property = publish.variableHeader().properties()
@@ -81,21 +81,21 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
         }
         int alias = (Integer) property.value();
         if (alias == 0 || alias > server.config().topicAliasMaximum()) {
-            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.TOPIC_ALIAS_INVALID,
-                    "topic_alias_invalid", session.clientId());
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.TOPIC_ALIAS_INVALID,
+                    "topic_alias_invalid", connection.clientId());
             return null;
         }
         String topic = publish.variableHeader().topicName();
         if (!topic.isEmpty()) {
             if (Topics.validateTopicName(topic) == null) {
-                session.topicAlias(alias, topic);
+                connection.topicAlias(alias, topic);
             }
             return publish; // an invalid topic is refused by onPublish as without an alias
         }
-        String aliased = session.topicForAlias(alias);
+        String aliased = connection.topicForAlias(alias);
         if (aliased == null) {
-            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
-                    "topic_alias_unknown", session.clientId());
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR,
+                    "topic_alias_unknown", connection.clientId());
             return null;
         }
         MqttPublishVariableHeader header = publish.variableHeader();
@@ -105,11 +105,11 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
-        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        MqttConnection connection = MqttConnection.of(ctx.channel());
         String topic = publish.variableHeader().topicName();
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
-        boolean v5 = session.version() == MqttVersion.MQTT_5;
+        boolean v5 = connection.version() == MqttVersion.MQTT_5;
 
         TopicProblem problem = Topics.validateTopicName(topic);
         if (problem == null && topic.indexOf('\uFFFD') >= 0) {
@@ -118,65 +118,72 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
         }
         if (problem == TopicProblem.UNPAIRED_SURROGATE || problem == TopicProblem.NULL_CHARACTER) {
             // [MQTT-1.5.4-1], [MQTT-1.5.4-2]: ill-formed UTF-8 or U+0000 makes the packet malformed.
-            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.MALFORMED_PACKET,
-                    "topic_malformed", session.clientId());
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.MALFORMED_PACKET,
+                    "topic_malformed", connection.clientId());
             return;
         }
         if (problem != null) {
-            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.TOPIC_NAME_INVALID,
-                    "topic_name_invalid", session.clientId());
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.TOPIC_NAME_INVALID,
+                    "topic_name_invalid", connection.clientId());
             return;
         }
-        if (!session.policy().mayPublish(topic)) {
-            refuseUnauthorized(ctx, session, qos, packetId, topic);
+        if (v5 && publish.variableHeader().properties()
+                .getProperty(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) != null) {
+            // [MQTT-3.3.4-6]: a client's PUBLISH must not carry a Subscription Identifier.
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR,
+                    "subscription_identifier_in_publish", connection.clientId());
+            return;
+        }
+        if (!connection.policy().mayPublish(topic)) {
+            refuseUnauthorized(ctx, connection, qos, packetId, topic);
             return;
         }
         if (qos == 2) {
-            Boolean stored = session.qos2State(packetId);
+            Boolean stored = connection.session().qos2State(connection, packetId);
             if (stored != null) {
                 // A duplicate of a QoS 2 message in progress: never store it twice.
                 if (stored) {
-                    ctx.writeAndFlush(session.reply(MqttMessageType.PUBREC, packetId, ReasonCodes.SUCCESS));
+                    ctx.writeAndFlush(connection.reply(MqttMessageType.PUBREC, packetId, ReasonCodes.SUCCESS));
                 }
                 return;
             }
         }
-        if (qos > 0 && !session.acquireInbound(v5 ? server.config().receiveMaximum() : Integer.MAX_VALUE)) {
-            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
-                    "receive_maximum_exceeded", session.clientId());
+        if (qos > 0 && !connection.acquireInbound(v5 ? server.config().receiveMaximum() : Integer.MAX_VALUE)) {
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
+                    "receive_maximum_exceeded", connection.clientId());
             return;
         }
         if (qos == 2) {
-            session.qos2Received(packetId);
+            connection.session().qos2Received(connection, packetId);
         }
         server.metrics().messageIn(qos, publish.payload().readableBytes());
-        if (!waiting.isEmpty() || !ingest(session, publish)) {
+        if (!waiting.isEmpty() || !ingest(connection, publish)) {
             waiting.add(publish.retain());
             pause(ctx);
         }
     }
 
-    private void refuseUnauthorized(ChannelHandlerContext ctx, MqttSession session, int qos, int packetId,
+    private void refuseUnauthorized(ChannelHandlerContext ctx, MqttConnection connection, int qos, int packetId,
                                     String topic) {
         server.metrics().rejected("publish_not_authorized");
-        if (session.version() != MqttVersion.MQTT_5) {
+        if (connection.version() != MqttVersion.MQTT_5) {
             // MQTT 3.1.1 cannot say "not authorized" in a PUBACK: close the connection.
-            server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.NOT_AUTHORIZED,
-                    "publish_not_authorized", session.clientId());
+            server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.NOT_AUTHORIZED,
+                    "publish_not_authorized", connection.clientId());
             return;
         }
         if (qos == 1) {
-            ctx.writeAndFlush(session.reply(MqttMessageType.PUBACK, packetId, ReasonCodes.NOT_AUTHORIZED));
+            ctx.writeAndFlush(connection.reply(MqttMessageType.PUBACK, packetId, ReasonCodes.NOT_AUTHORIZED));
         } else if (qos == 2) {
-            ctx.writeAndFlush(session.reply(MqttMessageType.PUBREC, packetId, ReasonCodes.NOT_AUTHORIZED));
+            ctx.writeAndFlush(connection.reply(MqttMessageType.PUBREC, packetId, ReasonCodes.NOT_AUTHORIZED));
         }
     }
 
-    private boolean ingest(MqttSession session, MqttPublishMessage publish) {
-        session.publishProperties = session.version() == MqttVersion.MQTT_5
+    private boolean ingest(MqttConnection connection, MqttPublishMessage publish) {
+        connection.publishProperties = connection.version() == MqttVersion.MQTT_5
                 ? MessagePropertiesMapper.fromMqtt(publish.variableHeader().properties())
                 : io.tidegate.outbox.MessageProperties.NONE;
-        return server.ring().tryPublish(IngestWriters.PUBLISH, session, publish);
+        return server.ring().tryPublish(IngestWriters.PUBLISH, connection, publish);
     }
 
     /** Stops reading the socket until the waiting messages are in the ring. */
@@ -194,9 +201,9 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
             releaseWaiting();
             return;
         }
-        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        MqttConnection connection = MqttConnection.of(ctx.channel());
         while (!waiting.isEmpty()) {
-            if (!ingest(session, waiting.peek())) {
+            if (!ingest(connection, waiting.peek())) {
                 if (!server.ring().isRunning()) {
                     // Shutting down: the messages were never acknowledged; the client sends them again.
                     releaseWaiting();
@@ -213,12 +220,13 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onPubRel(ChannelHandlerContext ctx, MqttMessage pubRel) {
-        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        MqttConnection connection = MqttConnection.of(ctx.channel());
         int packetId = ((MqttMessageIdVariableHeader) pubRel.variableHeader()).messageId();
         ReferenceCountUtil.release(pubRel);
-        byte reason = session.qos2Released(packetId) || session.version() != MqttVersion.MQTT_5
+        boolean known = connection.session().qos2Released(connection, packetId);
+        byte reason = known || connection.version() != MqttVersion.MQTT_5
                 ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
-        ctx.writeAndFlush(session.reply(MqttMessageType.PUBCOMP, packetId, reason));
+        ctx.writeAndFlush(connection.reply(MqttMessageType.PUBCOMP, packetId, reason));
     }
 
     private void releaseWaiting() {

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.tidegate.config.MqttConfig;
 import io.tidegate.mqtt.topic.SubscriptionTree;
@@ -27,7 +29,10 @@ public final class MqttServerContext {
 
     private final MqttConfig config;
     private final IngestRing ring;
-    private final SessionRegistry sessions = new SessionRegistry();
+    /** Session expiry and will delay timers: one thread, whatever the number of sessions. */
+    private final DefaultEventExecutor sessionTimers =
+            new DefaultEventExecutor(new DefaultThreadFactory("tidegate-sessions", true));
+    private final SessionRegistry sessions;
     private final SubscriptionTree<MqttSession> subscriptions;
     private final RetainedMessages retained;
     private final SharedSubscriptions shared;
@@ -62,6 +67,15 @@ public final class MqttServerContext {
         this.authorizer = authorizer;
         this.metrics = new MqttMetrics(registry);
         this.disconnector = new MqttDisconnector(metrics);
+        this.sessions = new SessionRegistry(this, sessionTimers);
+        Gauge.builder("tidegate.sessions", sessions, SessionRegistry::size)
+                .description("MQTT sessions, connected or offline").register(registry);
+        Gauge.builder("tidegate.sessions.offline", sessions, SessionRegistry::offline)
+                .description("Sessions kept for clients that are offline (Session Expiry Interval > 0)")
+                .register(registry);
+        Gauge.builder("tidegate.sessions.queued.messages", sessions, SessionRegistry::queuedMessages)
+                .description("Messages sessions hold for their clients: offline, or behind a full window")
+                .register(registry);
     }
 
     public MqttConfig config() {
@@ -100,11 +114,11 @@ public final class MqttServerContext {
         return disconnector;
     }
 
-    /** The protocol version of a channel: its session's, else what the decoder saw, else 3.1.1. */
+    /** The protocol version of a channel: its connection's, else what the decoder saw, else 3.1.1. */
     static MqttVersion versionOf(Channel channel) {
-        MqttSession session = channel.attr(MqttSession.KEY).get();
-        if (session != null) {
-            return session.version();
+        MqttConnection connection = MqttConnection.of(channel);
+        if (connection != null) {
+            return connection.version();
         }
         MqttVersion decoded = channel.attr(CODEC_VERSION_KEY).get();
         return decoded == null ? MqttVersion.MQTT_3_1_1 : decoded;
@@ -112,27 +126,32 @@ public final class MqttServerContext {
 
     /** Stops reading from every client (shutdown): no new PUBLISH enters the ring. */
     public void pauseAll() {
-        for (MqttSession session : sessions.all()) {
-            session.channel().eventLoop().execute(() -> session.channel().config().setAutoRead(false));
+        for (MqttConnection connection : sessions.connections()) {
+            connection.channel().eventLoop().execute(() -> connection.channel().config().setAutoRead(false));
         }
     }
 
     /**
      * After the ring drained: lets each event loop write the acknowledgements already handed to it,
      * then disconnects every client with "server shutting down" (MQTT 5) or a close. Wills are not
-     * sent: the clients did nothing wrong.
+     * sent: the clients did nothing wrong. Sessions that outlive their connection stay, offline.
      */
     public void flushAndDisconnectAll() {
         List<Future<?>> done = new ArrayList<>();
-        for (MqttSession session : sessions.all()) {
-            done.add(session.channel().eventLoop().submit(() -> {
-                session.cancelWill();
-                disconnector.disconnect(session.channel(), session.version(), ReasonCodes.SERVER_SHUTTING_DOWN,
-                        "server_shutting_down", session.clientId());
+        for (MqttConnection connection : sessions.connections()) {
+            done.add(connection.channel().eventLoop().submit(() -> {
+                connection.cancelWill();
+                disconnector.disconnect(connection.channel(), connection.version(), ReasonCodes.SERVER_SHUTTING_DOWN,
+                        "server_shutting_down", connection.clientId());
             }));
         }
         for (Future<?> future : done) {
             future.awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+    }
+
+    /** Stops the session timers (after the event loops, so no connection detaches any more). */
+    public void close() {
+        sessionTimers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

@@ -1,90 +1,88 @@
 package io.tidegate.mqtt;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
-import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.util.AttributeKey;
-import io.tidegate.outbox.MessageProperties;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.tidegate.pipeline.IngestEvent;
 import io.tidegate.pipeline.PublishOrigin;
 import io.tidegate.security.Identity;
-import io.tidegate.security.TopicPolicy;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One connected client. Its protocol state is owned by the channel's event loop; the pipeline's
- * ack stage hands it acknowledgements and deliveries through {@link #enqueue} and
- * {@link #handOver()}, which the event loop then writes with one flush per batch.
+ * A client's session (MQTT 5 section 4.1): its subscriptions (the subscription trees key them by
+ * this object), the QoS 1/2 messages sent to it and not yet acknowledged, the messages waiting for
+ * it, and the QoS 2 messages it sent that await PUBREL. A session lives as long as its connection
+ * (Clean Start with Session Expiry 0), or longer, offline, until it expires or the client comes back.
+ *
+ * <p>Threads: the ack stage hands acknowledgements and deliveries over through {@link #enqueueAck},
+ * {@link #enqueue} and {@link #handOver()}; they wait in a queue, which is also the offline queue.
+ * Everything else belongs to the event loop of the connection attached at the time, and every
+ * event-loop method takes that connection and does nothing unless it is still the attached one.
+ * Attaching and detaching happen under the {@link SessionRegistry}'s lock, which is what hands the
+ * state from one connection's event loop to the next.
  */
 public final class MqttSession implements PublishOrigin {
 
-    static final AttributeKey<MqttSession> KEY = AttributeKey.valueOf("tidegate.session");
-
-    /** Deliveries waiting for the client's receive window, beyond which they are dropped and counted. */
-    static final int MAX_WAITING_DELIVERIES = 10_000;
     /**
      * QoS 1/2 deliveries unacknowledged at once, whatever the client allows (3.1.1 has no Receive
      * Maximum, and 5.0 defaults to 65,535): bounds what one slow subscriber holds in memory.
      */
     static final int MAX_OUTBOUND_IN_FLIGHT = 1_024;
 
-    private final Channel channel;
     private final String clientId;
-    private final MqttVersion version;
-    private final Identity identity;
-    private final TopicPolicy policy;
-    /** QoS 1/2 deliveries in flight at most: the client's Receive Maximum, capped. */
-    private final int outboundWindow;
-    private final int clientMaximumPacketSize;
+    /** The identity that made the session: a client id reused by another identity starts afresh. */
+    private final Identity owner;
+    private final int maxQueued;
     private final MqttMetrics metrics;
     private final MqttDisconnector disconnector;
-    private final Will will;
 
-    // Handed over from the ack stage thread to the event loop.
+    // Guarded by the registry's lock: the session's life.
+    /** The Session Expiry Interval in force: 0 ends the session with its connection. */
+    long expirySeconds;
+    /** When an offline session expires (epoch millis), for snapshots; 0 while connected. */
+    long expiresAtMillis;
+    ScheduledFuture<?> expiryTask;
+    /** A will waiting for its Will Delay Interval [MQTT-3.1.3-9], and when it is due (epoch millis). */
+    Will pendingWill;
+    long pendingWillDueMillis;
+    ScheduledFuture<?> willTask;
+    /** A connection waiting for the attached one to be gone before it takes the session over. */
+    SessionRegistry.PendingOpen takeover;
+    boolean ended;
+
+    private volatile MqttConnection connection;
+
+    // Handed over from the ack stage thread to the event loop; kept while offline.
     private final Queue<Object> outbound = new ConcurrentLinkedQueue<>();
+    /** Deliveries in {@link #outbound} and {@link #waiting}: bounded by {@link #maxQueued}. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Ack stage thread only: already in this batch's list of sessions to hand over. */
     boolean touchedInBatch;
 
-    // Event loop only.
+    // Owned by the attached connection's event loop (or the registry's lock while offline).
     /** QoS 2 packet ids received and not yet released: true once stored and PUBREC sent. */
     private final Map<Integer, Boolean> inboundQos2 = new HashMap<>();
-    private int inboundInFlight;
-    private final Map<Integer, Delivery> outboundInFlight = new HashMap<>();
+    /** Sent, unacknowledged QoS 1/2 deliveries by packet id, in the order they were sent. */
+    private final LinkedHashMap<Integer, InFlight> outboundInFlight = new LinkedHashMap<>();
     private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
     private int nextPacketId = 1;
-    private boolean willCancelled;
-    /** MQTT 5 inbound topic aliases the client set up; created on first use. */
-    private Map<Integer, String> topicAliases;
-    /** Properties of the PUBLISH being written into the ring (saves a parameter on the hot path). */
-    MessageProperties publishProperties = MessageProperties.NONE;
 
-    private volatile boolean closed;
-
-    MqttSession(Channel channel, String clientId, MqttVersion version, Identity identity, TopicPolicy policy,
-                int clientReceiveMaximum, int clientMaximumPacketSize, Will will, MqttMetrics metrics,
-                MqttDisconnector disconnector) {
-        this.channel = channel;
+    MqttSession(String clientId, Identity owner, int maxQueued, MqttMetrics metrics, MqttDisconnector disconnector) {
         this.clientId = clientId;
-        this.version = version;
-        this.identity = identity;
-        this.policy = policy;
-        this.outboundWindow = Math.min(clientReceiveMaximum, MAX_OUTBOUND_IN_FLIGHT);
-        this.clientMaximumPacketSize = clientMaximumPacketSize;
-        this.will = will;
+        this.owner = owner;
+        this.maxQueued = maxQueued;
         this.metrics = metrics;
         this.disconnector = disconnector;
     }
@@ -93,157 +91,199 @@ public final class MqttSession implements PublishOrigin {
         return clientId;
     }
 
-    public MqttVersion version() {
-        return version;
+    public Identity owner() {
+        return owner;
     }
 
-    public Identity identity() {
-        return identity;
+    /** The connection attached now, or null while the session is offline. */
+    public MqttConnection connection() {
+        return connection;
     }
 
-    public TopicPolicy policy() {
-        return policy;
+    /** Whether a delivery would go out now: connected, and its socket takes more. Any thread. */
+    boolean isDeliverable() {
+        MqttConnection c = connection;
+        return c != null && c.channel().isWritable();
     }
 
-    public Channel channel() {
-        return channel;
+    /** Under the registry's lock. */
+    void attach(MqttConnection c) {
+        connection = c;
     }
 
-    boolean isClosed() {
-        return closed;
+    /** Under the registry's lock. */
+    void detach() {
+        connection = null;
     }
 
-    void markClosed() {
-        closed = true;
-    }
-
-    // ---- inbound flow control and QoS 2 state (event loop) ----
-
-    /** Counts a QoS 1/2 PUBLISH in flight; false when the client exceeded the Receive Maximum. */
-    boolean acquireInbound(int receiveMaximum) {
-        if (inboundInFlight >= receiveMaximum) {
-            return false;
-        }
-        inboundInFlight++;
-        return true;
-    }
-
-    /** QoS 2: whether {@code packetId} is already received and not yet released (a duplicate). */
-    Boolean qos2State(int packetId) {
-        return inboundQos2.get(packetId);
-    }
-
-    void qos2Received(int packetId) {
-        inboundQos2.put(packetId, Boolean.FALSE);
-    }
-
-    /** PUBREL: forgets the packet id; false when it was unknown. */
-    boolean qos2Released(int packetId) {
-        return inboundQos2.remove(packetId) != null;
-    }
-
-    // ---- inbound topic aliases (event loop) ----
-
-    void topicAlias(int alias, String topic) {
-        if (topicAliases == null) {
-            topicAliases = new HashMap<>();
-        }
-        topicAliases.put(alias, topic);
-    }
-
-    String topicForAlias(int alias) {
-        return topicAliases == null ? null : topicAliases.get(alias);
-    }
-
-    // ---- will ----
-
-    Will willToPublish() {
-        return willCancelled ? null : will;
-    }
-
-    void cancelWill() {
-        willCancelled = true;
+    /** A will of this session is nobody's PUBLISH: nothing to acknowledge. */
+    @Override
+    public void onStored(IngestEvent event) {
     }
 
     // ---- hand-over from the ack stage (ack stage thread) ----
 
-    @Override
-    public void onStored(IngestEvent event) {
-        if (event.qos() > 0) {
-            enqueue(new StoredAck(event.packetId(), event.qos(), event.stored()));
+    void enqueueAck(MqttConnection.StoredAck ack) {
+        if (!ended) {
+            outbound.add(ack);
         }
     }
-
-    void enqueue(Object item) {
-        if (!closed) {
-            outbound.add(item);
-        }
-    }
-
-    /** Asks the event loop to write what was enqueued; at most one drain is pending at a time. */
-    void handOver() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this::drain);
-        }
-    }
-
-    // ---- event loop: writing ----
 
     /**
-     * Sends deliveries made on this session's own event loop (retained messages for a new
-     * subscription), behind whatever is already waiting, and flushes.
+     * Queues a delivery. QoS 0 messages are not kept for an offline session (MQTT 5 3.1.2.4 allows
+     * either); past {@code maxQueued} a message is dropped and counted, and a connected client that
+     * lets its queue overflow is told so with DISCONNECT 0x97 (quota exceeded): its session, if it
+     * outlives the connection, keeps what was queued.
      */
-    void deliverNow(List<Delivery> deliveries) {
-        boolean wrote = false;
-        for (Delivery delivery : deliveries) {
-            if (closed || !channel.isActive()) {
-                return;
+    void enqueue(Delivery delivery) {
+        if (ended) {
+            return;
+        }
+        MqttConnection c = connection;
+        if (c == null && delivery.qos() == 0) {
+            metrics.dropped("offline_qos0");
+            return;
+        }
+        if (!admit()) {
+            metrics.dropped("session_queue_full");
+            if (c != null && c.claimQuotaDisconnect()) {
+                outbound.add(new QuotaExceeded(c)); // the event loop disconnects it, behind what is queued
             }
-            wrote |= deliver(delivery);
+            return;
         }
-        if (wrote) {
-            channel.flush();
-        }
+        outbound.add(delivery);
     }
 
-    private void drain() {
-        drainScheduled.set(false);
-        boolean wrote = false;
-        Object item;
-        while ((item = outbound.poll()) != null) {
-            if (closed || !channel.isActive()) {
-                continue;
-            }
-            if (item instanceof StoredAck ack) {
-                wrote |= writeAck(ack);
-            } else if (item instanceof Delivery delivery) {
-                wrote |= deliver(delivery);
-            }
-        }
-        if (wrote) {
-            channel.flush();
-        }
-    }
-
-    private boolean writeAck(StoredAck ack) {
-        inboundInFlight--;
-        if (!ack.stored()) {
-            return refuseUnstored(ack);
-        }
-        if (ack.qos() == 1) {
-            channel.write(reply(MqttMessageType.PUBACK, ack.packetId(), ReasonCodes.SUCCESS));
-        } else {
-            inboundQos2.put(ack.packetId(), Boolean.TRUE);
-            channel.write(reply(MqttMessageType.PUBREC, ack.packetId(), ReasonCodes.SUCCESS));
+    private boolean admit() {
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            return false;
         }
         return true;
     }
 
+    /** Asks the attached connection's event loop to write what was enqueued; at most one drain is pending. */
+    void handOver() {
+        MqttConnection c = connection;
+        if (c != null && drainScheduled.compareAndSet(false, true)) {
+            c.channel().eventLoop().execute(() -> drain(c));
+        }
+    }
+
+    /** Deliveries waiting for the client: queued while offline, or behind a full window. */
+    public int queuedMessages() {
+        return queued.get();
+    }
+
+    // ---- event loop of the attached connection ----
+
+    private boolean owns(MqttConnection c) {
+        return connection == c;
+    }
+
+    /**
+     * The connection's CONNACK is written: re-sends what an earlier connection left unacknowledged,
+     * with DUP set and the same packet ids (PUBREL for QoS 2 already received) [MQTT-4.4.0-1], then
+     * what waited.
+     */
+    void resume(MqttConnection c, boolean sessionPresent) {
+        if (!owns(c)) {
+            return;
+        }
+        c.markReady();
+        Channel channel = c.channel();
+        if (sessionPresent) {
+            var entries = outboundInFlight.entrySet().iterator();
+            while (entries.hasNext()) {
+                var entry = entries.next();
+                InFlight f = entry.getValue();
+                if (f.released) {
+                    channel.write(c.reply(MqttMessageType.PUBREL, entry.getKey(), ReasonCodes.SUCCESS));
+                } else if (fitsClient(c, f.delivery)) {
+                    channel.write(publishMessage(c, f.delivery, entry.getKey(), true));
+                } else {
+                    entries.remove();
+                }
+            }
+        } else {
+            outboundInFlight.clear();
+        }
+        sendWaiting(c);
+        channel.flush();
+        handOver();
+    }
+
+    private void drain(MqttConnection c) {
+        drainScheduled.set(false);
+        if (!owns(c)) {
+            handOver(); // moved to another connection meanwhile: let its event loop drain
+            return;
+        }
+        if (!c.isReady()) {
+            return; // resume() drains once CONNACK is out
+        }
+        Channel channel = c.channel();
+        boolean wrote = false;
+        Object item;
+        while (channel.isActive() && (item = outbound.poll()) != null) {
+            if (item instanceof MqttConnection.StoredAck ack) {
+                wrote |= writeAck(c, ack);
+            } else if (item instanceof Delivery delivery) {
+                wrote |= deliver(c, delivery);
+            } else if (item instanceof QuotaExceeded quota && quota.connection() == c) {
+                if (wrote) {
+                    channel.flush();
+                }
+                disconnector.disconnect(channel, c.version(), ReasonCodes.QUOTA_EXCEEDED, "session_queue_full",
+                        clientId);
+                return;
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private boolean writeAck(MqttConnection c, MqttConnection.StoredAck ack) {
+        if (ack.connection() != c) {
+            return writeEarlierAck(c, ack);
+        }
+        c.releaseInbound();
+        if (!ack.stored()) {
+            return refuseUnstored(c, ack);
+        }
+        if (ack.qos() == 1) {
+            c.channel().write(c.reply(MqttMessageType.PUBACK, ack.packetId(), ReasonCodes.SUCCESS));
+        } else {
+            inboundQos2.put(ack.packetId(), Boolean.TRUE);
+            c.channel().write(c.reply(MqttMessageType.PUBREC, ack.packetId(), ReasonCodes.SUCCESS));
+        }
+        return true;
+    }
+
+    /**
+     * The outcome of a PUBLISH received on an earlier connection of this session. QoS 1: nothing
+     * to do, the client sends it again (at least once). QoS 2: the packet id's state is the
+     * session's, so the PUBREC goes out now, and the client goes on with PUBREL [MQTT-4.3.3-10].
+     */
+    private boolean writeEarlierAck(MqttConnection c, MqttConnection.StoredAck ack) {
+        if (ack.qos() != 2) {
+            return false;
+        }
+        if (!ack.stored()) {
+            inboundQos2.remove(ack.packetId()); // not stored: the client's re-send is stored afresh
+            return false;
+        }
+        inboundQos2.put(ack.packetId(), Boolean.TRUE);
+        c.channel().write(c.reply(MqttMessageType.PUBREC, ack.packetId(), ReasonCodes.SUCCESS));
+        return true;
+    }
+
     /** The outbox could not take the message: never acknowledge it as received. */
-    private boolean refuseUnstored(StoredAck ack) {
-        if (version != MqttVersion.MQTT_5) {
+    private boolean refuseUnstored(MqttConnection c, MqttConnection.StoredAck ack) {
+        if (c.version() != MqttVersion.MQTT_5) {
             // MQTT 3.1.1 has no negative acknowledgement: close, so the client sends it again.
-            disconnector.close(channel, "store_failed", clientId);
+            disconnector.close(c.channel(), "store_failed", clientId);
             return false;
         }
         if (ack.qos() == 2) {
@@ -251,52 +291,120 @@ public final class MqttSession implements PublishOrigin {
         }
         metrics.rejected("store_failed");
         MqttMessageType type = ack.qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
-        channel.write(reply(type, ack.packetId(), ReasonCodes.UNSPECIFIED_ERROR));
+        c.channel().write(c.reply(type, ack.packetId(), ReasonCodes.UNSPECIFIED_ERROR));
         return true;
     }
 
-    private boolean deliver(Delivery delivery) {
+    // ---- inbound QoS 2 state ----
+
+    /** QoS 2: whether {@code packetId} is already received and not yet released (a duplicate). */
+    Boolean qos2State(MqttConnection c, int packetId) {
+        return owns(c) ? inboundQos2.get(packetId) : null;
+    }
+
+    void qos2Received(MqttConnection c, int packetId) {
+        if (owns(c)) {
+            inboundQos2.put(packetId, Boolean.FALSE);
+        }
+    }
+
+    /** PUBREL: forgets the packet id; false when it was unknown. */
+    boolean qos2Released(MqttConnection c, int packetId) {
+        return owns(c) && inboundQos2.remove(packetId) != null;
+    }
+
+    // ---- deliveries ----
+
+    /**
+     * Sends deliveries made on the connection's own event loop (retained messages for a new
+     * subscription), behind whatever is already waiting, and flushes.
+     */
+    void deliverNow(MqttConnection c, List<Delivery> deliveries) {
+        boolean wrote = false;
+        for (Delivery delivery : deliveries) {
+            if (!owns(c) || !c.channel().isActive()) {
+                return;
+            }
+            if (!admit()) {
+                metrics.dropped("session_queue_full");
+                continue;
+            }
+            wrote |= deliver(c, delivery);
+        }
+        if (wrote) {
+            c.channel().flush();
+        }
+    }
+
+    /** One queued delivery (counted in {@link #queued}): sent, dropped, or left waiting, still counted. */
+    private boolean deliver(MqttConnection c, Delivery delivery) {
         if (delivery.publish().expired(System.currentTimeMillis())) {
+            queued.decrementAndGet();
             metrics.dropped("message_expired");
             return false;
         }
-        if (delivery.publish().packetSize(delivery.qos(), version) > clientMaximumPacketSize) {
+        if (!fitsClient(c, delivery)) {
             // [MQTT-3.1.2-25]: discard it unsent, as if its delivery had completed.
+            queued.decrementAndGet();
             metrics.dropped("packet_too_large_for_client");
             return false;
         }
+        Channel channel = c.channel();
         if (delivery.qos() == 0) {
+            queued.decrementAndGet();
             if (!channel.isWritable()) {
                 metrics.dropped("slow_subscriber");
                 return false;
             }
-            channel.write(delivery.publish().toMessage(0, 0, version, delivery.retain()));
+            channel.write(publishMessage(c, delivery, 0, false));
             metrics.delivered();
             return true;
         }
-        if (!waiting.isEmpty() || !canSend()) {
+        if (!waiting.isEmpty() || !canSend(c)) {
             // Behind earlier deliveries, or the client's window is full, or its socket cannot take
-            // more: wait here (bounded) instead of piling up in Netty's outbound buffer.
-            if (waiting.size() >= MAX_WAITING_DELIVERIES) {
-                metrics.dropped("subscriber_queue_full");
-                return false;
-            }
+            // more: wait here (bounded by maxQueued) instead of piling up in Netty's outbound buffer.
             waiting.add(delivery);
             return false;
         }
-        return send(delivery);
+        queued.decrementAndGet();
+        return send(c, delivery);
     }
 
-    private boolean canSend() {
-        return outboundInFlight.size() < outboundWindow && channel.isWritable();
+    private static boolean fitsClient(MqttConnection c, Delivery delivery) {
+        return delivery.publish().packetSize(delivery.qos(), c.version(), delivery.subscriptionIds(),
+                c.outboundAliases() != null) <= c.clientMaximumPacketSize();
     }
 
-    private boolean send(Delivery delivery) {
+    private boolean canSend(MqttConnection c) {
+        return outboundInFlight.size() < c.outboundWindow() && c.channel().isWritable();
+    }
+
+    private boolean send(MqttConnection c, Delivery delivery) {
         int packetId = nextPacketId();
-        outboundInFlight.put(packetId, delivery);
-        channel.write(delivery.publish().toMessage(delivery.qos(), packetId, version, delivery.retain()));
+        outboundInFlight.put(packetId, new InFlight(delivery));
+        c.channel().write(publishMessage(c, delivery, packetId, false));
         metrics.delivered();
         return true;
+    }
+
+    /** The PUBLISH for this connection, with a topic alias where the client allows them. */
+    private static io.netty.handler.codec.mqtt.MqttPublishMessage publishMessage(MqttConnection c, Delivery delivery,
+                                                                                int packetId, boolean dup) {
+        OutboundPublish publish = delivery.publish();
+        String wireTopic = publish.topic();
+        int alias = 0;
+        OutboundTopicAliases aliases = c.outboundAliases();
+        if (aliases != null) {
+            int assigned = aliases.aliasFor(wireTopic);
+            if (assigned > 0) {
+                wireTopic = "";
+                alias = assigned;
+            } else {
+                alias = -assigned;
+            }
+        }
+        return publish.toMessage(delivery.qos(), packetId, c.version(), delivery.retain(), dup,
+                delivery.subscriptionIds(), wireTopic, alias);
     }
 
     private int nextPacketId() {
@@ -309,60 +417,101 @@ public final class MqttSession implements PublishOrigin {
         } while (true);
     }
 
-    // ---- event loop: the client's acknowledgements of our deliveries ----
-
     /** PUBACK (QoS 1) or PUBCOMP (QoS 2) from the client: the delivery is complete. */
-    void deliveryCompleted(int packetId) {
-        if (outboundInFlight.remove(packetId) != null) {
-            sendWaiting();
+    void deliveryCompleted(MqttConnection c, int packetId) {
+        if (owns(c) && outboundInFlight.remove(packetId) != null) {
+            sendWaiting(c);
         }
     }
 
     /** PUBREC from the client: answer PUBREL; a refusing PUBREC (0x80 or more) ends the delivery instead. */
-    void deliveryReceived(int packetId, byte reasonCode) {
-        if ((reasonCode & 0x80) != 0) {
-            // [MQTT-4.3.3-4]: no PUBREL; the refusal frees the receive window like a PUBCOMP [MQTT-3.3.4-9].
-            deliveryCompleted(packetId);
+    void deliveryReceived(MqttConnection c, int packetId, byte reasonCode) {
+        if (!owns(c)) {
             return;
         }
-        byte reason = outboundInFlight.containsKey(packetId) ? ReasonCodes.SUCCESS
-                : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
-        channel.writeAndFlush(reply(MqttMessageType.PUBREL, packetId, reason));
+        if ((reasonCode & 0x80) != 0) {
+            // [MQTT-4.3.3-4]: no PUBREL; the refusal frees the receive window like a PUBCOMP [MQTT-3.3.4-9].
+            deliveryCompleted(c, packetId);
+            return;
+        }
+        InFlight f = outboundInFlight.get(packetId);
+        if (f != null) {
+            f.released = true; // re-sent as PUBREL, never as PUBLISH, after a reconnect [MQTT-4.3.3-6]
+        }
+        byte reason = f != null ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        c.channel().writeAndFlush(c.reply(MqttMessageType.PUBREL, packetId, reason));
     }
 
     /** Sends waiting QoS 1/2 deliveries while the window and the socket allow (also when it becomes writable). */
-    void sendWaiting() {
+    void sendWaiting(MqttConnection c) {
+        if (!owns(c) || !c.isReady()) {
+            return;
+        }
         boolean wrote = false;
-        while (!waiting.isEmpty() && canSend()) {
+        while (!waiting.isEmpty() && canSend(c)) {
             Delivery next = waiting.poll();
+            queued.decrementAndGet();
             if (next.publish().expired(System.currentTimeMillis())) {
                 // [MQTT-3.3.2-5]: expired before onward delivery started.
                 metrics.dropped("message_expired");
                 continue;
             }
-            wrote |= send(next);
+            wrote |= send(c, next);
         }
         if (wrote) {
-            channel.flush();
+            c.channel().flush();
         }
     }
 
-    /** A PUBACK/PUBREC/PUBREL/PUBCOMP; reason codes and the QoS 1 fixed-header flag as the version needs. */
-    MqttMessage reply(MqttMessageType type, int packetId, byte reasonCode) {
-        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-        MqttFixedHeader header = new MqttFixedHeader(type, false, qos, false, 0);
-        if (version == MqttVersion.MQTT_5) {
-            return new MqttMessage(header,
-                    new MqttPubReplyMessageVariableHeader(packetId, reasonCode, MqttProperties.NO_PROPERTIES));
-        }
-        return new MqttMessage(header, MqttMessageIdVariableHeader.from(packetId));
-    }
+    // ---- the session's end, snapshots (registry lock, offline) ----
 
-    /** Releases what the session still holds when its connection is gone. */
-    void discardPending() {
-        outbound.clear();
-        waiting.clear();
+    /** Drops everything the session holds for its client; returns how many QoS 1/2 messages that was. */
+    int discardAll() {
+        int dropped = outboundInFlight.size() + waiting.size();
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (item instanceof Delivery d && d.qos() > 0) {
+                dropped++;
+            }
+        }
         outboundInFlight.clear();
+        waiting.clear();
+        inboundQos2.clear();
+        queued.set(0);
+        return dropped;
+    }
+
+    /** What an offline session holds, for the session snapshot. Registry lock, offline. */
+    SessionState state() {
+        List<Delivery> pending = new ArrayList<>(waiting);
+        for (Object item : outbound) {
+            if (item instanceof Delivery d) {
+                pending.add(d);
+            }
+        }
+        Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
+        outboundInFlight.forEach((id, f) -> inFlight.put(id, new InFlight(f.delivery, f.released)));
+        List<Integer> qos2 = new ArrayList<>();
+        inboundQos2.forEach((id, stored) -> {
+            if (stored) {
+                qos2.add(id);
+            }
+        });
+        return new SessionState(inFlight, pending, qos2, nextPacketId);
+    }
+
+    /** Restores what {@link #state()} gave, into a new offline session. */
+    void restore(SessionState state) {
+        outboundInFlight.putAll(state.inFlight());
+        for (Delivery d : state.pending()) {
+            if (admit()) {
+                outbound.add(d);
+            } else {
+                metrics.dropped("session_queue_full");
+            }
+        }
+        state.releasedQos2().forEach(id -> inboundQos2.put(id, Boolean.TRUE));
+        nextPacketId = state.nextPacketId();
     }
 
     @Override
@@ -370,15 +519,46 @@ public final class MqttSession implements PublishOrigin {
         return clientId;
     }
 
-    /** The outcome of storing one QoS 1/2 PUBLISH, for its acknowledgement. */
-    record StoredAck(int packetId, int qos, boolean stored) {
-    }
+    /** One message for this subscriber at the QoS it gets, with the RETAIN flag and subscription ids it gets. */
+    record Delivery(OutboundPublish publish, int qos, boolean retain, int[] subscriptionIds) {
 
-    /** One message for this subscriber at the QoS it gets, with the RETAIN flag it gets. */
-    record Delivery(OutboundPublish publish, int qos, boolean retain) {
+        Delivery(OutboundPublish publish, int qos, boolean retain) {
+            this(publish, qos, retain, OutboundPublish.NO_SUBSCRIPTION_IDS);
+        }
 
         Delivery(OutboundPublish publish, int qos) {
             this(publish, qos, false);
         }
+    }
+
+    /** The queue of a connected client overflowed: disconnect it with 0x97. */
+    private record QuotaExceeded(MqttConnection connection) {
+    }
+
+    /** A QoS 1/2 delivery sent and not completed; {@code released}: QoS 2, PUBREC received and PUBREL sent. */
+    static final class InFlight {
+        final Delivery delivery;
+        boolean released;
+
+        InFlight(Delivery delivery) {
+            this(delivery, false);
+        }
+
+        InFlight(Delivery delivery, boolean released) {
+            this.delivery = delivery;
+            this.released = released;
+        }
+    }
+
+    /**
+     * An offline session's deliveries, for the snapshot.
+     *
+     * @param inFlight      sent and unacknowledged, by packet id, in send order
+     * @param pending       not sent yet, in order
+     * @param releasedQos2  QoS 2 packet ids the client sent, stored and PUBREC'd, awaiting PUBREL
+     * @param nextPacketId  where packet id assignment goes on
+     */
+    record SessionState(Map<Integer, InFlight> inFlight, List<Delivery> pending, List<Integer> releasedQos2,
+                        int nextPacketId) {
     }
 }

@@ -50,27 +50,45 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
-        MqttSession session = ctx.channel().attr(MqttSession.KEY).get();
+        MqttConnection connection = MqttConnection.of(ctx.channel());
         if (msg instanceof MqttSubscribeMessage subscribe) {
             if (subscribe.payload().topicSubscriptions().isEmpty()) {
-                refuseEmpty(ctx, session, "subscribe_without_filters");
+                refuseEmpty(ctx, connection, "subscribe_without_filters");
             } else if (noLocalOnShared(subscribe)) {
                 // [MQTT-3.8.3-4]: No Local set on a shared subscription is a Protocol Error.
-                server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR,
-                        "no_local_on_shared_subscription", session.clientId());
+                server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR,
+                        "no_local_on_shared_subscription", connection.clientId());
             } else {
+                int subscriptionId = subscriptionId(subscribe);
+                if (subscriptionId < 0) {
+                    // 3.8.2.1.2: a Subscription Identifier of 0, or more than one, is a Protocol Error.
+                    server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR,
+                            "subscription_identifier_invalid", connection.clientId());
+                    return;
+                }
                 List<MqttSession.Delivery> retained = new ArrayList<>();
-                ctx.writeAndFlush(subscribe(session, subscribe, retained));
+                ctx.writeAndFlush(subscribe(connection, subscribe, subscriptionId, retained));
                 // After the SUBACK, so a client sees its subscription confirmed before its retained messages.
-                session.deliverNow(retained);
+                connection.session().deliverNow(connection, retained);
             }
         } else if (msg instanceof MqttUnsubscribeMessage unsubscribe) {
             if (unsubscribe.payload().topics().isEmpty()) {
-                refuseEmpty(ctx, session, "unsubscribe_without_filters");
+                refuseEmpty(ctx, connection, "unsubscribe_without_filters");
             } else {
-                ctx.writeAndFlush(unsubscribe(session, unsubscribe));
+                ctx.writeAndFlush(unsubscribe(connection, unsubscribe));
             }
         }
+    }
+
+    /** The SUBSCRIBE's Subscription Identifier (MQTT 5), 0 when it has none, -1 when it is invalid. */
+    private static int subscriptionId(MqttSubscribeMessage subscribe) {
+        List<? extends MqttProperties.MqttProperty> ids = subscribe.idAndPropertiesVariableHeader().properties()
+                .getProperties(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value());
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        int id = (Integer) ids.get(0).value();
+        return ids.size() > 1 || id < 1 || id > SubscriptionOptions.MAX_SUBSCRIPTION_ID ? -1 : id;
     }
 
     private static boolean noLocalOnShared(MqttSubscribeMessage subscribe) {
@@ -83,9 +101,9 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
     }
 
     /** [MQTT-3.8.3-2] and [MQTT-3.10.3-2]: a (UN)SUBSCRIBE needs at least one topic filter. */
-    private void refuseEmpty(ChannelHandlerContext ctx, MqttSession session, String reason) {
-        server.disconnector().disconnect(ctx.channel(), session.version(), ReasonCodes.PROTOCOL_ERROR, reason,
-                session.clientId());
+    private void refuseEmpty(ChannelHandlerContext ctx, MqttConnection connection, String reason) {
+        server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR, reason,
+                connection.clientId());
     }
 
     /**
@@ -94,11 +112,12 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
      * with 1, none with 2 [MQTT-3.3.1-9, -10, -11], at the lower of their QoS and the granted one,
      * with RETAIN set [MQTT-3.3.1-8].
      */
-    private MqttSubAckMessage subscribe(MqttSession session, MqttSubscribeMessage subscribe,
+    private MqttSubAckMessage subscribe(MqttConnection connection, MqttSubscribeMessage subscribe, int subscriptionId,
                                         List<MqttSession.Delivery> retained) {
+        MqttSession session = connection.session();
         List<MqttTopicSubscription> requests = subscribe.payload().topicSubscriptions();
         int[] codes = new int[requests.size()];
-        boolean v5 = session.version() == MqttVersion.MQTT_5;
+        boolean v5 = connection.version() == MqttVersion.MQTT_5;
         for (int i = 0; i < codes.length; i++) {
             MqttTopicSubscription request = requests.get(i);
             String filter = request.topicFilter();
@@ -107,18 +126,18 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
             if (Topics.validateTopicFilter(filter) != null) {
                 codes[i] = v5 ? ReasonCodes.TOPIC_FILTER_INVALID & 0xFF : V3_FAILURE;
                 server.metrics().rejected("topic_filter_invalid");
-            } else if (!session.policy().maySubscribe(sharing != null ? sharing.filter() : filter)) {
+            } else if (!connection.policy().maySubscribe(sharing != null ? sharing.filter() : filter)) {
                 codes[i] = v5 ? ReasonCodes.NOT_AUTHORIZED & 0xFF : V3_FAILURE;
                 server.metrics().rejected("subscribe_not_authorized");
             } else if (sharing != null) {
                 // No retained messages for a shared subscription (4.8.2); No Local was refused before.
                 server.shared().subscribe(sharing, session,
-                        new SubscriptionOptions(qos, false, v5 && request.option().isRetainAsPublished()));
+                        new SubscriptionOptions(qos, false, v5 && request.option().isRetainAsPublished(), subscriptionId));
                 codes[i] = qos;
             } else {
                 MqttSubscriptionOption option = request.option();
-                boolean existed = server.subscriptions().subscribe(filter, session,
-                        new SubscriptionOptions(qos, v5 && option.isNoLocal(), v5 && option.isRetainAsPublished()));
+                boolean existed = server.subscriptions().subscribe(filter, session, new SubscriptionOptions(qos,
+                        v5 && option.isNoLocal(), v5 && option.isRetainAsPublished(), subscriptionId));
                 codes[i] = qos;
                 MqttSubscriptionOption.RetainedHandlingPolicy handling = v5 ? option.retainHandling()
                         : MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE;
@@ -127,7 +146,8 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
                         && !existed);
                 if (send) {
                     for (RetainedMessages.Retained message : server.retained().matching(filter)) {
-                        retained.add(new MqttSession.Delivery(message.publish(), Math.min(qos, message.qos()), true));
+                        retained.add(new MqttSession.Delivery(message.publish(), Math.min(qos, message.qos()), true,
+                                subscriptionId == 0 ? OutboundPublish.NO_SUBSCRIPTION_IDS : new int[] {subscriptionId}));
                     }
                 }
             }
@@ -138,19 +158,19 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
                 new MqttSubAckPayload(codes));
     }
 
-    private MqttUnsubAckMessage unsubscribe(MqttSession session, MqttUnsubscribeMessage unsubscribe) {
+    private MqttUnsubAckMessage unsubscribe(MqttConnection connection, MqttUnsubscribeMessage unsubscribe) {
         List<String> filters = unsubscribe.payload().topics();
         short[] codes = new short[filters.size()];
         for (int i = 0; i < codes.length; i++) {
             SharedSubscription sharing = SharedSubscription.parse(filters.get(i));
-            boolean existed = sharing != null ? server.shared().unsubscribe(sharing, session)
-                    : server.subscriptions().unsubscribe(filters.get(i), session);
+            boolean existed = sharing != null ? server.shared().unsubscribe(sharing, connection.session())
+                    : server.subscriptions().unsubscribe(filters.get(i), connection.session());
             codes[i] = (short) (existed ? 0 : NO_SUBSCRIPTION_EXISTED);
         }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
         MqttMessageIdAndPropertiesVariableHeader variable = new MqttMessageIdAndPropertiesVariableHeader(
                 unsubscribe.idAndPropertiesVariableHeader().messageId(), MqttProperties.NO_PROPERTIES);
-        return session.version() == MqttVersion.MQTT_5
+        return connection.version() == MqttVersion.MQTT_5
                 ? new MqttUnsubAckMessage(header, variable, new MqttUnsubAckPayload(codes))
                 : new MqttUnsubAckMessage(header, variable, null);
     }

@@ -21,6 +21,8 @@ import java.util.Map;
  */
 record OutboundPublish(String topic, byte[] payload, MessageProperties properties, long receivedAtMillis) {
 
+    static final int[] NO_SUBSCRIPTION_IDS = new int[0];
+
     /** Received now. */
     OutboundPublish(String topic, byte[] payload, MessageProperties properties) {
         this(topic, payload, properties, System.currentTimeMillis());
@@ -45,18 +47,60 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
 
     /** @param retain the RETAIN flag: set for retained messages sent to a new subscription [MQTT-3.3.1-8] */
     MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version, boolean retain) {
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.valueOf(qos), retain, 0);
-        MqttProperties props = version == MqttVersion.MQTT_5 ? toMqttProperties(properties, System.currentTimeMillis())
-                : MqttProperties.NO_PROPERTIES;
-        MqttPublishVariableHeader variable = new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, props);
+        return toMessage(qos, packetId, version, retain, false, NO_SUBSCRIPTION_IDS, topic, 0);
+    }
+
+    /**
+     * The PUBLISH for one subscriber.
+     *
+     * @param dup             DUP: a re-delivery of a packet sent on an earlier connection [MQTT-3.3.1-1]
+     * @param subscriptionIds MQTT 5 Subscription Identifiers of the matching subscriptions [MQTT-3.3.4-3]
+     * @param wireTopic       the topic to write: the topic, or empty when {@code topicAlias} stands for it
+     * @param topicAlias      MQTT 5 Topic Alias to send, 0 for none
+     */
+    MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version, boolean retain, boolean dup,
+                                 int[] subscriptionIds, String wireTopic, int topicAlias) {
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0);
+        MqttProperties props = MqttProperties.NO_PROPERTIES;
+        if (version == MqttVersion.MQTT_5) {
+            props = toMqttProperties(properties, System.currentTimeMillis());
+            if (subscriptionIds.length > 0 || topicAlias > 0) {
+                if (props == MqttProperties.NO_PROPERTIES) {
+                    props = new MqttProperties();
+                }
+                for (int id : subscriptionIds) {
+                    props.add(new MqttProperties.IntegerProperty(
+                            MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), id));
+                }
+                if (topicAlias > 0) {
+                    props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(),
+                            topicAlias));
+                }
+            }
+        }
+        MqttPublishVariableHeader variable = new MqttPublishVariableHeader(wireTopic, qos == 0 ? -1 : packetId, props);
         return new MqttPublishMessage(header, variable, Unpooled.wrappedBuffer(payload));
     }
 
     /** The size of {@link #toMessage} on the wire, to check against the client's Maximum Packet Size. */
     int packetSize(int qos, MqttVersion version) {
+        return packetSize(qos, version, NO_SUBSCRIPTION_IDS, false);
+    }
+
+    /**
+     * The largest size of {@link #toMessage} on the wire with these identifiers: with {@code aliased},
+     * counted with the whole topic and an alias (the first use of an alias sends both).
+     */
+    int packetSize(int qos, MqttVersion version, int[] subscriptionIds, boolean aliased) {
         int remaining = 2 + ByteBufUtil.utf8Bytes(topic) + (qos == 0 ? 0 : 2) + payload.length;
         if (version == MqttVersion.MQTT_5) {
             int properties = propertiesBytes(properties());
+            for (int id : subscriptionIds) {
+                properties += 1 + variableByteIntegerBytes(id);
+            }
+            if (aliased) {
+                properties += 1 + 2;
+            }
             remaining += variableByteIntegerBytes(properties) + properties;
         }
         return 1 + variableByteIntegerBytes(remaining) + remaining;

@@ -32,7 +32,11 @@ public final class SharedSubscriptions {
             this.key = key;
         }
 
-        /** The member whose turn it is, skipping those whose socket cannot take more; null when empty. */
+        /**
+     * The member whose turn it is, skipping those offline or whose socket cannot take more; when
+     * none can take it now, the one whose turn it is (an offline member's session queues it); null
+     * when empty.
+     */
         Member pick() {
             int size = members.size();
             if (size == 0) {
@@ -49,7 +53,7 @@ public final class SharedSubscriptions {
                 if (fallback == null) {
                     fallback = candidate;
                 }
-                if (candidate.session().channel().isWritable()) {
+                if (candidate.session().isDeliverable()) {
                     next = (next + i + 1) % size;
                     return candidate;
                 }
@@ -121,6 +125,19 @@ public final class SharedSubscriptions {
                 sink.accept(member.session(), member.options());
             }
         });
+    }
+
+    /** A session's shared subscriptions and their options, e.g. to save the session. */
+    public synchronized Map<SharedSubscription, SubscriptionOptions> subscriptionsOf(MqttSession session) {
+        Map<SharedSubscription, SubscriptionOptions> result = new HashMap<>();
+        for (SharedSubscription subscription : bySession.getOrDefault(session, Set.of())) {
+            for (Member member : groups.get(subscription).members) {
+                if (member.session() == session) {
+                    result.put(subscription, member.options());
+                }
+            }
+        }
+        return result;
     }
 
     /** Groups with at least one member. */

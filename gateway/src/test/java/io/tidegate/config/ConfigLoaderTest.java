@@ -243,7 +243,7 @@ class ConfigLoaderTest {
     void scalarWhereASectionGoesListsItsFields() {
         assertThat(yamlFailure(dir, "mqtt: 5\n").getMessage()).isEqualTo("mqtt: 5 is not allowed; expected a mapping with fields"
                 + " maxPacketSizeBytes, maxClientIdLength, connectTimeoutSeconds, maxKeepAliveSeconds, receiveMaximum,"
-                + " topicAliasMaximum, responseInformationPrefix");
+                + " topicAliasMaximum, responseInformationPrefix, maxSessionExpirySeconds, maxQueuedMessages");
     }
 
     @Test

@@ -58,12 +58,16 @@ class ConfigValidatorTest {
                   connectTimeoutSeconds: 3601
                   maxKeepAliveSeconds: 65536
                   receiveMaximum: 0
+                  maxSessionExpirySeconds: 4294967296
+                  maxQueuedMessages: 0
                 """)).containsExactly(
                 "mqtt.maxPacketSizeBytes: 268435456 is not allowed; expected an integer from 64 to 268435455",
                 "mqtt.maxClientIdLength: 0 is not allowed; expected an integer from 1 to 65535",
                 "mqtt.connectTimeoutSeconds: 3601 is not allowed; expected an integer from 1 to 3600",
                 "mqtt.maxKeepAliveSeconds: 65536 is not allowed; expected an integer from 0 to 65535",
-                "mqtt.receiveMaximum: 0 is not allowed; expected an integer from 1 to 65535");
+                "mqtt.receiveMaximum: 0 is not allowed; expected an integer from 1 to 65535",
+                "mqtt.maxSessionExpirySeconds: 4294967296 is not allowed; expected an integer from 0 to 4294967295",
+                "mqtt.maxQueuedMessages: 0 is not allowed; expected an integer from 1 to 1000000");
     }
 
     @Test

@@ -56,6 +56,8 @@ class MqttConnectTest {
             assertThat(property(properties, MqttPropertyType.RETAIN_AVAILABLE)).isEqualTo(1);
             assertThat(property(properties, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE)).isEqualTo(1);
             assertThat(property(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM)).isEqualTo(16);
+            assertThat(property(properties, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE)).isEqualTo(1);
+            assertThat(property(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL)).isNull();
             assertThat(property(properties, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER)).isNull();
             assertThat(client.isOpen()).isTrue();
         }
@@ -72,8 +74,8 @@ class MqttConnectTest {
             Object assigned = property(connAck.variableHeader().properties(),
                     MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER);
             assertThat(assigned).isInstanceOf(String.class).asString().isNotEmpty();
-            assertThat(server.context().sessions().all()).singleElement()
-                    .extracting(MqttSession::clientId).isEqualTo(assigned);
+            assertThat(server.context().sessions().connections()).singleElement()
+                    .extracting(MqttConnection::clientId).isEqualTo(assigned);
         }
     }
 

@@ -112,8 +112,8 @@ class MqttSessionTest {
             assertThat(reasonCode(first.receive(MqttMessageType.DISCONNECT))).isEqualTo(0x8E);
             first.awaitClosed();
             assertThat(second.isOpen()).isTrue();
-            assertThat(server.context().sessions().all()).singleElement()
-                    .extracting(MqttSession::channel).isSameAs(second.channel());
+            assertThat(server.context().sessions().connections()).singleElement()
+                    .extracting(MqttConnection::channel).isSameAs(second.channel());
 
             second.send(Packets.publish(V5, "dt/dev-1/t").qos(1, 1).bytes());
             assertThat(reasonCode(second.receive(MqttMessageType.PUBACK))).isZero();
@@ -130,8 +130,8 @@ class MqttSessionTest {
             first.awaitClosed();
             first.assertNothingReceived();
             assertThat(second.isOpen()).isTrue();
-            assertThat(server.context().sessions().all()).singleElement()
-                    .extracting(MqttSession::channel).isSameAs(second.channel());
+            assertThat(server.context().sessions().connections()).singleElement()
+                    .extracting(MqttConnection::channel).isSameAs(second.channel());
         }
     }
 

@@ -63,6 +63,8 @@ final class MqttTestServer implements AutoCloseable {
         event.payloadBuffer(0);
     };
 
+    private final Path dataDir;
+    private final MeterRegistry registry;
     private final Outboxes outboxes;
     private final IngestRing ring;
     private final TestThreadHandOver acks;
@@ -70,7 +72,10 @@ final class MqttTestServer implements AutoCloseable {
     private final MqttPipeline pipeline;
     private final List<MqttTestClient> clients = new ArrayList<>();
 
-    private MqttTestServer(Outboxes outboxes, IngestRing ring, TestThreadHandOver acks, MqttServerContext context) {
+    private MqttTestServer(Path dataDir, MeterRegistry registry, Outboxes outboxes, IngestRing ring,
+                           TestThreadHandOver acks, MqttServerContext context) {
+        this.dataDir = dataDir;
+        this.registry = registry;
         this.outboxes = outboxes;
         this.ring = ring;
         this.acks = acks;
@@ -99,7 +104,7 @@ final class MqttTestServer implements AutoCloseable {
         awaitStagesRunning(ring);
         MqttServerContext context = new MqttServerContext(limits, ring, subscriptions, retained, shared,
                 new Authorizer(POLICY), registry);
-        return new MqttTestServer(outboxes, ring, acks, context);
+        return new MqttTestServer(dataDir, registry, outboxes, ring, acks, context);
     }
 
     /**
@@ -115,6 +120,10 @@ final class MqttTestServer implements AutoCloseable {
             }
             LockSupport.parkNanos(1_000_000);
         }
+    }
+
+    MeterRegistry registry() {
+        return registry;
     }
 
     MqttServerContext context() {
@@ -140,6 +149,21 @@ final class MqttTestServer implements AutoCloseable {
 
     MqttTestClient connect(int level, String clientId) {
         return connect(Packets.connect(level, clientId), level);
+    }
+
+    /** Saves the offline sessions as the gateway does at shutdown. */
+    void saveSessions() {
+        SessionSnapshot.save(context, dataDir.resolve("sessions.snapshot"));
+    }
+
+    /** Loads saved sessions as the gateway does at start. */
+    void loadSessions() {
+        SessionSnapshot.load(context, dataDir.resolve("sessions.snapshot"));
+    }
+
+    /** Lets the ack stage hand what it stored so far to the sessions (deliveries to offline sessions included). */
+    void handOver() {
+        acks.handOver();
     }
 
     Outbox outbox() {
@@ -202,6 +226,7 @@ final class MqttTestServer implements AutoCloseable {
             }
         }
         ring.shutdown(Duration.ofSeconds(5));
+        context.close();
         outboxes.close();
         if (failure != null) {
             throw failure;

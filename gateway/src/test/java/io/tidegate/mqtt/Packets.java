@@ -50,6 +50,16 @@ final class Packets {
         return PacketBytes.packet(0x82, body);
     }
 
+    /** MQTT 5 SUBSCRIBE with a Subscription Identifier (0x0B), asking {@code qos} for every filter. */
+    static byte[] subscribeWithId(int packetId, int subscriptionId, int qos, String... filters) {
+        PacketBytes body = new PacketBytes().u16(packetId)
+                .properties(new PacketBytes().u8(0x0B).varInt(subscriptionId));
+        for (String filter : filters) {
+            body.utf8(filter).u8(qos);
+        }
+        return PacketBytes.packet(0x82, body);
+    }
+
     static byte[] unsubscribe(int level, int packetId, String... filters) {
         PacketBytes body = new PacketBytes().u16(packetId);
         if (level == V5) {
@@ -90,6 +100,12 @@ final class Packets {
         return PacketBytes.hex("E0 00");
     }
 
+    /** An MQTT 5 DISCONNECT with a reason code and a Session Expiry Interval (0x11). */
+    static byte[] disconnect(int reasonCode, long sessionExpirySeconds) {
+        return PacketBytes.packet(0xE0, new PacketBytes().u8(reasonCode)
+                .properties(new PacketBytes().u8(0x11).u32(sessionExpirySeconds)));
+    }
+
     /** An MQTT 5 DISCONNECT with a reason code, e.g. 0x04 "disconnect with will message". */
     static byte[] disconnect(int reasonCode) {
         return PacketBytes.packet(0xE0, new PacketBytes().u8(reasonCode));
@@ -110,6 +126,7 @@ final class Packets {
         private boolean willRetain;
         private int strayWillQos;
         private final PacketBytes properties = new PacketBytes();
+        private final PacketBytes willProperties = new PacketBytes();
         private byte[] trailing = new byte[0];
 
         private Connect(int level, String clientId) {
@@ -164,11 +181,27 @@ final class Packets {
             return this;
         }
 
-        /** MQTT 5 Authentication Method (0x15): asks for enhanced authentication. */
+        /** MQTT 5 Topic Alias Maximum (0x22): how many aliases the server may send. */
+        Connect topicAliasMaximum(int value) {
+            properties.u8(0x22).u16(value);
+            return this;
+        }
+
+        /** MQTT 5 Will Delay Interval (0x18), a will property. */
+        Connect willDelay(long seconds) {
+            willProperties.u8(0x18).u32(seconds);
+            return this;
+        }
+
         /** MQTT 5 Session Expiry Interval (0x11). */
         Connect sessionExpiry(long seconds) {
             properties.u8(0x11).u32(seconds);
             return this;
+        }
+
+        /** The Session Expiry Interval when {@code condition} (a 5.0 CONNECT), else nothing. */
+        Connect sessionExpiryIf(boolean condition, long seconds) {
+            return condition ? sessionExpiry(seconds) : this;
         }
 
         /** MQTT 5 Request Response Information (0x19) = 1. */
@@ -177,6 +210,7 @@ final class Packets {
             return this;
         }
 
+        /** MQTT 5 Authentication Method (0x15): asks for enhanced authentication. */
         Connect authenticationMethod(String method) {
             properties.u8(0x15).utf8(method);
             return this;
@@ -199,7 +233,7 @@ final class Packets {
             body.utf8(clientId);
             if (will) {
                 if (level == V5) {
-                    body.properties(new PacketBytes());
+                    body.properties(willProperties);
                 }
                 body.utf8(willTopic).binary(willPayload.getBytes(StandardCharsets.UTF_8));
             }
@@ -254,6 +288,12 @@ final class Packets {
         /** MQTT 5 Content Type (0x03). */
         Publish contentType(String value) {
             properties.u8(0x03).utf8(value);
+            return this;
+        }
+
+        /** MQTT 5 Subscription Identifier (0x0B): a client must not send one [MQTT-3.3.4-6]. */
+        Publish subscriptionId(int id) {
+            properties.u8(0x0B).varInt(id);
             return this;
         }
 

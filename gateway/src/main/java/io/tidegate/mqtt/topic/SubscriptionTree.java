@@ -133,6 +133,35 @@ public final class SubscriptionTree<S> {
         }
     }
 
+    /**
+     * Calls {@code sink} once per subscription whose filter matches {@code topic}: a subscriber with
+     * overlapping subscriptions is called once for each, with that subscription's own options.
+     *
+     * @return the number of filters that matched; with at most one, no subscriber was called twice
+     */
+    public int matchEach(String topic, BiConsumer<? super S, ? super SubscriptionOptions> sink) {
+        List<Node<S>> matched = matchingNodes(topic);
+        for (int i = 0; i < matched.size(); i++) {
+            matched.get(i).subscribers.forEach(sink);
+        }
+        return matched.size();
+    }
+
+    /** A subscriber's filters and their options, e.g. to save its session. */
+    public Map<String, SubscriptionOptions> subscriptionsOf(S subscriber) {
+        Map<String, SubscriptionOptions> result = new HashMap<>();
+        synchronized (writeLock) {
+            for (String filter : filtersBySubscriber.getOrDefault(subscriber, Set.of())) {
+                Node<S> node = root;
+                for (String level : Topics.levels(filter)) {
+                    node = node.children.get(level);
+                }
+                result.put(filter, node.subscribers.get(subscriber));
+            }
+        }
+        return result;
+    }
+
     /** The number of subscriptions, i.e. (subscriber, filter) pairs. */
     public int size() {
         return size;
