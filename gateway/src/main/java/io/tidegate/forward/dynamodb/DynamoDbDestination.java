@@ -100,8 +100,9 @@ public final class DynamoDbDestination implements Destination {
             if (key.get(0).s().isEmpty()) {
                 result.reject(i, "empty partition key; DynamoDB key values must not be empty");
             } else if (positionOfKey.putIfAbsent(key, i) != null) {
-                // BatchWriteItem refuses two writes to one key: the later one goes in the next call.
-                result.retry(i, "same key as an earlier item of this call");
+                // BatchWriteItem refuses two writes to one key: the later one goes in the next call,
+                // at once (no failure, no backoff), so the item ends up holding the later message.
+                result.defer(i);
             } else {
                 items.add(item);
                 positions.add(i);

@@ -51,8 +51,8 @@ class DynamoDbDestinationTest {
 
         assertThat(client.calls).hasSize(1);
         assertThat(client.calls.get(0).requestItems().get("t")).hasSize(2);
-        assertThat(outcomes(result)).containsExactly(WriteResult.Outcome.ACCEPTED, WriteResult.Outcome.RETRIABLE,
-                WriteResult.Outcome.ACCEPTED);
+        assertThat(outcomes(result)).as("the second write to the key waits for the next call, with no backoff")
+                .containsExactly(WriteResult.Outcome.ACCEPTED, WriteResult.Outcome.DEFERRED, WriteResult.Outcome.ACCEPTED);
     }
 
     @Test
