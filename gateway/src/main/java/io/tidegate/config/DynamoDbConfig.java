@@ -7,7 +7,8 @@ package io.tidegate.config;
  * @param partitionKey          value of the partition key: {@code clientid} (default), {@code topic}, or any
  *                              other text used as it is
  * @param partitionKeyAttribute name of the table's partition key attribute (string)
- * @param sortKeyAttribute      name of the table's sort key attribute (string): ingest time + message id
+ * @param sortKeyAttribute      name of the table's sort key attribute (string): ingest time + message id, or a
+ *                              rule action's rendered {@code sortKey} setting
  * @param ttlSeconds            when above 0, items carry {@code ttlAttribute} = ingest time + this (epoch seconds)
  * @param ttlAttribute          name of the TTL attribute
  */

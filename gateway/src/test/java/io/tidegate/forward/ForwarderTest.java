@@ -1,6 +1,8 @@
 package io.tidegate.forward;
 
 import io.tidegate.testing.Await;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidegate.config.BatchConfig;
 import io.tidegate.config.OutboxConfig;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +79,42 @@ class ForwarderTest {
         assertThat(registry.get("tidegate.forward.billable.units").tag("unit", "test_units").counter().count())
                 .isEqualTo(6);
         assertThat(outbox.storedPosition(Forwarder.READER_NAME)).isEqualTo(outbox.lastIndex());
+    }
+
+    @Test
+    void theDestinationsMetersDescribeWhatItAccepted() {
+        long ingest = System.currentTimeMillis() - 5_000;
+        try (OutboxAppender appender = outbox.newAppender()) {
+            for (int i = 0; i < 10; i++) {
+                byte[] payload = new byte[8 + i];
+                appender.append(i, i, ingest, "client", "topic/" + i, 1, false, MessageProperties.NONE, payload,
+                        payload.length);
+            }
+        }
+        TestDestination destination = new TestDestination();
+        Forwarder forwarder = start(destination, new BatchConfig(4, MIB, 0));
+        Await.until("10 delivered", () -> forwarder.status().delivered() == 10);
+
+        assertThat(destination.batchSizes()).containsExactly(4, 4, 2);
+        assertThat(registry.get("tidegate.forwarded.messages").tag("destination", "dest").counter().count())
+                .isEqualTo(10);
+        assertThat(registry.get("tidegate.forwarded.batches").counter().count()).isEqualTo(3);
+        assertThat(registry.get("tidegate.forwarded.bytes").counter().count()).as("payload bytes")
+                .isEqualTo(10 * 8 + 45);
+        DistributionSummary batchSize = registry.get("tidegate.forward.batch.size").summary();
+        assertThat(batchSize.count()).isEqualTo(3);
+        assertThat(batchSize.totalAmount()).isEqualTo(10);
+        assertThat(batchSize.max()).isEqualTo(4);
+        Timer latency = registry.get("tidegate.forward.latency").timer();
+        assertThat(latency.count()).as("one sample per batch: its oldest message").isEqualTo(3);
+        assertThat(latency.max(TimeUnit.MILLISECONDS)).as("ingest → accepted").isBetween(5_000.0, 65_000.0);
+        assertThat(registry.get("tidegate.forward.inflight").gauge().value()).isZero();
+        assertThat(registry.get("tidegate.forward.billable.units").tag("unit", "test_units").counter().count())
+                .isEqualTo(10);
+        for (String none : List.of("tidegate.forward.retries", "tidegate.forward.throttles", "tidegate.forward.rejects",
+                "tidegate.forward.errors")) {
+            assertThat(registry.get(none).tag("destination", "dest").counter().count()).as(none).isZero();
+        }
     }
 
     @Test

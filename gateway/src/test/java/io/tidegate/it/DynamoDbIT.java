@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,7 +23,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +87,85 @@ class DynamoDbIT {
         assertThat(Long.parseLong(item.get("ttl").n())).isEqualTo(ingestMillis / 1000 + 86400);
         assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.billable.units", "table"))
                 .isEqualTo(DEVICES * MESSAGES);
+    }
+
+    @Test
+    void aRuleActionsPartitionKeyAndSortKeyTemplatesAreTheItemsKey(DynamoDbLocal local) throws Exception {
+        DynamoDbClient dynamo = client(local.endpoint());
+        createTable(dynamo, "keyed");
+        // Every BatchWriteItem call is recorded on its way to DynamoDB Local, untouched: a call with
+        // two writes to one key would be refused there and then narrowed down item by item, which
+        // would hide it.
+        FaultProxy proxy = new FaultProxy(local.endpoint());
+        toClose.add(proxy);
+        List<List<String>> keysPerCall = new CopyOnWriteArrayList<>();
+        proxy.fault((target, body) -> {
+            if (target.endsWith(".BatchWriteItem")) {
+                List<String> keys = new ArrayList<>();
+                FaultProxy.readJson(body).get("RequestItems").get("keyed").forEach(r -> {
+                    JsonNode item = r.get("PutRequest").get("Item");
+                    keys.add(item.get("pk").get("S").asText() + " | " + item.get("sk").get("S").asText());
+                });
+                keysPerCall.add(keys);
+            }
+            return FaultProxy.passThrough(body);
+        });
+        Path config = AwsIt.config(dir, "table", """
+                    type: dynamodb
+                    batch: {lingerMs: 1000}
+                    aws: {region: us-east-1, endpoint: "%s", credentials: static, accessKeyId: test, secretAccessKey: test}
+                    dynamodb: {table: keyed, partitionKey: clientid, partitionKeyAttribute: pk, sortKeyAttribute: sk}
+                """.formatted(proxy.endpoint()));
+        Files.writeString(config, """
+                rules:
+                  - name: by-site
+                    sql: "SELECT * FROM 'dt/+/telemetry'"
+                    actions:
+                      - destination: table
+                        settings:
+                          partitionKey: "site-${topic(1)}"
+                          sortKey: "${device}#${seq}"
+                """, StandardOpenOption.APPEND);
+        TestGateway gateway = TestGateway.startWithConfig(dir.resolve("data"), config);
+        toClose.add(gateway);
+
+        Fleet.publish(gateway.mqttPort(), "car", 4, 50);
+        AwsIt.awaitForwarded(gateway.gateway(), "table", 200);
+        // Two messages to one key in quick succession, so that both are read into one batch.
+        try (MqttClient device = new MqttClient("tcp://127.0.0.1:" + gateway.mqttPort(), "car-9",
+                new MemoryPersistence())) {
+            device.connect();
+            for (String payload : List.of("{\"device\":\"car-9\",\"seq\":0,\"v\":1}",
+                    "{\"device\":\"car-9\",\"seq\":0,\"v\":2}", "{\"device\":\"car-9\",\"seq\":1,\"v\":3}")) {
+                device.publish("dt/car-9/telemetry", payload.getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+            device.disconnect();
+        }
+        AwsIt.awaitForwarded(gateway.gateway(), "table", 203);
+
+        assertThat(query(dynamo, "keyed", "car-1")).as("the configured source is overridden").isEmpty();
+        List<Map<String, AttributeValue>> items = query(dynamo, "keyed", "site-dt");
+        assertThat(items).as("one item per key: 4 × 50, and car-9's two").hasSize(202);
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName("keyed").key(Map.of(
+                "pk", AttributeValue.fromS("site-dt"), "sk", AttributeValue.fromS("car-3#7")))).item();
+        assertThat(item.get("clientId").s()).isEqualTo("car-3");
+        assertThat(item.get("seq").n()).isEqualTo("7");
+        assertThat(item.get("messageId").s()).isNotBlank();
+        Map<String, AttributeValue> twice = dynamo.getItem(b -> b.tableName("keyed").key(Map.of(
+                "pk", AttributeValue.fromS("site-dt"), "sk", AttributeValue.fromS("car-9#0")))).item();
+        assertThat(twice.get("v").n()).as("the later message, written in a later call, is the item").isEqualTo("2");
+
+        assertThat(keysPerCall).as("no call writes one key twice")
+                .allSatisfy(keys -> assertThat(keys).doesNotHaveDuplicates());
+        List<List<String>> car9 = keysPerCall.stream().filter(keys -> keys.contains("site-dt | car-9#0")).toList();
+        assertThat(car9).as("calls writing site-dt | car-9#0").hasSize(2);
+        assertThat(car9.get(0)).as("the first call held car-9's second message back, not its third")
+                .containsExactly("site-dt | car-9#0", "site-dt | car-9#1");
+        assertThat(car9.get(1)).containsExactly("site-dt | car-9#0");
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.retries", "table"))
+                .as("deferred to the next call, which is no retry").isZero();
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.rejects", "table")).isZero();
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.errors", "table")).isZero();
     }
 
     @Test

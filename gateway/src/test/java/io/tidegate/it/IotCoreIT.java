@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -120,6 +122,42 @@ class IotCoreIT {
     }
 
     @Test
+    void aRuleActionsTopicTemplateIsTheUpstreamTopicCheckedLikeAnyOtherAndPayloadsStayWithin128KiB()
+            throws Exception {
+        MosquittoIotCore broker = broker(false);
+        UpstreamReader reader = reader(broker, "#", true);
+        TestGateway gateway = gateway(broker, "connections: 1", """
+                rules:
+                  - name: by-kind
+                    sql: "SELECT * FROM 'dt/+/telemetry'"
+                    actions:
+                      - destination: cloud
+                        settings:
+                          topic: "dt/fleet/${clientid()}/${kind}"
+                """);
+        String pad = "x".repeat(128 * 1024 - "{\"kind\":\"full\",\"pad\":\"\"}".length());
+
+        publishTo(gateway.mqttPort(), "van-1", "dt/van-1/telemetry", "{\"kind\":\"speed\"}");
+        publishTo(gateway.mqttPort(), "van-1", "dt/van-1/telemetry", "{\"kind\":\"a/b/c/d/e/f\"}");
+        publishTo(gateway.mqttPort(), "van-1", "dt/van-1/telemetry", "{\"kind\":\"full\",\"pad\":\"" + pad + "\"}");
+        publishTo(gateway.mqttPort(), "van-1", "dt/van-1/telemetry", "{\"kind\":\"over\",\"pad\":\"" + pad + "x\"}");
+        publishTo(gateway.mqttPort(), "van-1", "dt/van-1/telemetry", "{\"kind\":\"last\"}");
+        AwsIt.awaitForwarded(gateway.gateway(), "cloud", 5);
+
+        AwsIt.until("three messages upstream", () -> reader.count() >= 3);
+        assertThat(reader.topics()).containsExactly("dt/fleet/van-1/speed", "dt/fleet/van-1/full",
+                "dt/fleet/van-1/last");
+        assertThat(reader.payloads().get(1)).as("a payload of exactly 128 KiB").hasSize(128 * 1024);
+        List<String> dead = AwsIt.dump(dir.resolve("tidegate.yaml"), gateway.dataDir(), "deadletter/cloud");
+        assertThat(dead).hasSize(2);
+        assertThat(dead.get(0)).contains("topic has 8 slashes; IoT Core allows 7");
+        assertThat(dead.get(1)).contains("exceeds the destination's limit of 131072 bytes");
+        assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.rejects", "cloud")).isEqualTo(2);
+        assertThat(connectionsUp(gateway)).as("a bad topic never reaches the broker, so no connection drops")
+                .isEqualTo(1);
+    }
+
+    @Test
     void basicIngestPublishesUnderTheRulesTopicWithoutMessagingCharges() throws Exception {
         MosquittoIotCore broker = broker(false);
         UpstreamReader reader = reader(broker, "$aws/rules/telemetry_rule/#", true);
@@ -169,6 +207,11 @@ class IotCoreIT {
     }
 
     private TestGateway gateway(MosquittoIotCore broker, String extra) throws Exception {
+        return gateway(broker, extra, "");
+    }
+
+    /** With {@code rulesYaml} (top-level YAML) appended to the configuration. */
+    private TestGateway gateway(MosquittoIotCore broker, String extra, String rulesYaml) throws Exception {
         DeviceFiles gatewayCert = broker.client("tidegate-gateway");
         Path config = AwsIt.config(dir, "cloud", """
                     type: iotcore
@@ -182,6 +225,7 @@ class IotCoreIT {
                       clientIdPrefix: gw
                       %s
                 """.formatted(broker.port(), gatewayCert.certificate(), gatewayCert.privateKey(), broker.caCert(), extra));
+        Files.writeString(config, rulesYaml, StandardOpenOption.APPEND);
         TestGateway gateway = TestGateway.startWithConfig(dir.resolve("data"), config);
         toClose.add(gateway);
         return gateway;

@@ -21,7 +21,9 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,6 +76,44 @@ class KinesisIT {
         assertThat(AwsIt.counter(gateway.gateway(), "tidegate.forward.retries", "stream")).isZero();
         assertThat(gateway.gateway().registry().get("tidegate.forward.billable.units").tag("destination", "stream")
                 .tag("unit", "kinesis_put_payload_units").counter().count()).isEqualTo(DEVICES * MESSAGES);
+    }
+
+    @Test
+    void aRuleActionsPartitionKeyTemplateIsTheRecordsPartitionKey(Kinesalite kinesalite) throws Exception {
+        KinesisClient kinesis = client(kinesalite.endpoint());
+        createStream(kinesis, "keyed", 4);
+        TestGateway gateway = gateway(kinesalite.endpoint(), "keyed", """
+                kinesis: {stream: keyed, partitionKey: clientid}
+                """, """
+                rules:
+                  - name: by-site
+                    sql: "SELECT * FROM 'dt/+/telemetry'"
+                    actions:
+                      - destination: stream
+                        settings:
+                          partitionKey: "site-${meta.fw}"
+                """);
+
+        Fleet.publish(gateway.mqttPort(), "car", 4, 50);
+        AwsIt.awaitForwarded(gateway.gateway(), "stream", 200);
+
+        Map<String, List<Integer>> seqByDevice = new LinkedHashMap<>();
+        int shardsWithRecords = 0;
+        for (Shard shard : kinesis.listShards(b -> b.streamName("keyed")).shards()) {
+            List<KinesisClientRecord> records = readShard(kinesis, "keyed", shard);
+            shardsWithRecords += records.isEmpty() ? 0 : 1;
+            for (KinesisClientRecord record : records) {
+                assertThat(record.partitionKey()).as("the rendered key, not the client id").isEqualTo("site-1.2.3");
+                JsonNode message = FaultProxy.readJson(StandardCharsets.UTF_8.decode(record.data().duplicate())
+                        .toString().getBytes(StandardCharsets.UTF_8));
+                seqByDevice.computeIfAbsent(message.get("device").asText(), d -> new ArrayList<>())
+                        .add(message.get("seq").asInt());
+            }
+        }
+        assertThat(shardsWithRecords).as("one key, one shard").isEqualTo(1);
+        assertThat(seqByDevice).hasSize(4);
+        seqByDevice.forEach((device, seqs) -> assertThat(seqs).as(device)
+                .containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList()));
     }
 
     @Test
@@ -299,10 +340,16 @@ class KinesisIT {
 
     /** {@code settings}: the destination's kinesis and batch sections, unindented. */
     private TestGateway gateway(String endpoint, String stream, String settings) throws Exception {
+        return gateway(endpoint, stream, settings, "");
+    }
+
+    /** And {@code rulesYaml} (top-level YAML) appended to the configuration. */
+    private TestGateway gateway(String endpoint, String stream, String settings, String rulesYaml) throws Exception {
         Path config = AwsIt.config(dir, "stream", """
                     type: kinesis
                     aws: {region: us-east-1, endpoint: "%s", credentials: static, accessKeyId: test, secretAccessKey: test}
                 %s""".formatted(endpoint, settings.indent(4)));
+        Files.writeString(config, rulesYaml, StandardOpenOption.APPEND);
         TestGateway gateway = TestGateway.startWithConfig(dir.resolve("data"), config);
         toClose.add(gateway);
         return gateway;

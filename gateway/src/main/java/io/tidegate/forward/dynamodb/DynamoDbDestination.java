@@ -26,8 +26,10 @@ import java.util.concurrent.CompletableFuture;
  * DynamoDB through BatchWriteItem, one item per message (see {@link ItemMapper}). Batches stay
  * within the call's limits (25 items, 16 MiB; items over 400 KB are dead-lettered by the
  * forwarder). Items the service returns in {@code UnprocessedItems} are retried (as throttled);
- * a call never holds two writes to one key. A {@code ValidationException} on a call of several
- * items is narrowed down by writing them one by one, so only the item at fault is dead-lettered.
+ * a call never holds two writes to one key: the pair of partition and sort key values each item
+ * was mapped to (rule templates included), so a later write to the same key goes in the next call.
+ * A {@code ValidationException} on a call of several items is narrowed down by writing them one by
+ * one, so only the item at fault is dead-lettered.
  *
  * <p>The client is the asynchronous one on the gateway's shared HTTP client, so a destination can
  * have several calls under way ({@code batch.maxInFlight}) without a thread each.
@@ -100,8 +102,9 @@ public final class DynamoDbDestination implements Destination {
             if (key.get(0).s().isEmpty()) {
                 result.reject(i, "empty partition key; DynamoDB key values must not be empty");
             } else if (positionOfKey.putIfAbsent(key, i) != null) {
-                // BatchWriteItem refuses two writes to one key: the later one goes in the next call.
-                result.retry(i, "same key as an earlier item of this call");
+                // BatchWriteItem refuses two writes to one key: the later one goes in the next call,
+                // at once (no failure, no backoff), so the item ends up holding the later message.
+                result.defer(i);
             } else {
                 items.add(item);
                 positions.add(i);

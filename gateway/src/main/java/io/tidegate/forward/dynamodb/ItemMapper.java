@@ -25,9 +25,12 @@ import java.util.Set;
 /**
  * One message as one DynamoDB item:
  * <ul>
- *   <li>partition key attribute: the client id, the topic or a literal (config);</li>
- *   <li>sort key attribute: {@code <ingest epoch millis, 13 digits>#<message id>}: sorts by ingest
- *       time, unique, and the same on every retry, so a retried write overwrites the same item;</li>
+ *   <li>partition key attribute: the rule action's rendered {@code partitionKey} setting, else the
+ *       client id, the topic or a literal (config);</li>
+ *   <li>sort key attribute: the rule action's rendered {@code sortKey} setting, else
+ *       {@code <ingest epoch millis, 13 digits>#<message id>}: sorts by ingest time and is unique.
+ *       Either way it was fixed when the message was stored, so it is the same on every retry and a
+ *       retried write overwrites the same item;</li>
  *   <li>{@code clientId}, {@code topic}, {@code qos}, {@code messageId}, {@code ingestTime} (epoch millis);</li>
  *   <li>a JSON object payload: its fields as attributes (numbers, strings, booleans, nulls, nested
  *       maps and lists); a field whose name is taken by the attributes above is stored as
@@ -41,6 +44,8 @@ final class ItemMapper {
     /** DynamoDB numbers hold 38 significant digits within about 1e-130 to 1e126; others go as strings. */
     private static final int MAX_NUMBER_DIGITS = 38;
     private static final String PAYLOAD = "payload";
+    /** The rule action setting that gives a message's sort key (a {@code ${...}} template rendered at routing). */
+    static final String SORT_KEY_SETTING = "sortKey";
 
     private final JsonFactory json = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private final MessageKey partitionKey;
@@ -68,7 +73,14 @@ final class ItemMapper {
         return sortKeyAttribute;
     }
 
+    /** The rule action's rendered {@code sortKey} setting when it has a non-empty one, else the default. */
     static String sortKey(OutboxEntry entry) {
+        String fromRule = entry.actionSetting(SORT_KEY_SETTING);
+        return fromRule == null || fromRule.isEmpty() ? defaultSortKey(entry) : fromRule;
+    }
+
+    /** {@code <ingest epoch millis, 13 digits>#<message id>}: unique per message, in ingest order. */
+    static String defaultSortKey(OutboxEntry entry) {
         return String.format("%013d#%s", entry.ingestTimeMillis(), entry.messageId());
     }
 

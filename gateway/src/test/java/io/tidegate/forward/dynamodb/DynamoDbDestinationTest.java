@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -51,8 +52,44 @@ class DynamoDbDestinationTest {
 
         assertThat(client.calls).hasSize(1);
         assertThat(client.calls.get(0).requestItems().get("t")).hasSize(2);
-        assertThat(outcomes(result)).containsExactly(WriteResult.Outcome.ACCEPTED, WriteResult.Outcome.RETRIABLE,
-                WriteResult.Outcome.ACCEPTED);
+        assertThat(outcomes(result)).as("the second write to the key waits for the next call, with no backoff")
+                .containsExactly(WriteResult.Outcome.ACCEPTED, WriteResult.Outcome.DEFERRED, WriteResult.Outcome.ACCEPTED);
+    }
+
+    @Test
+    void oneKeyIsThePartitionAndSortKeyPairTheRuleRendered() throws Exception {
+        ScriptedClient client = new ScriptedClient(request -> BatchWriteItemResponse.builder().build());
+        DynamoDbDestination destination = new DynamoDbDestination(client, null, LITERAL_KEY);
+
+        // Distinct messages, but 0 and 1 share a rendered sort key; 2 has 0's sort key under another
+        // partition key; 3 is message 0 again under a sort key of its own.
+        WriteResult result = destination.write(List.of(
+                entry(0, "{}", Map.of("sortKey", "a")),
+                entry(1, "{}", Map.of("sortKey", "a")),
+                entry(2, "{}", Map.of("partitionKey", "other", "sortKey", "a")),
+                entry(0, "{}", Map.of("sortKey", "b"))));
+
+        assertThat(outcomes(result)).containsExactly(WriteResult.Outcome.ACCEPTED, WriteResult.Outcome.DEFERRED,
+                WriteResult.Outcome.ACCEPTED, WriteResult.Outcome.ACCEPTED);
+        assertThat(client.calls.get(0).requestItems().get("t"))
+                .extracting(w -> w.putRequest().item().get("pk").s() + "/" + w.putRequest().item().get("sk").s())
+                .containsExactly("fleet/a", "other/a", "fleet/b");
+    }
+
+    @Test
+    void unprocessedItemsAreMatchedByTheirRenderedKey() throws Exception {
+        ScriptedClient client = new ScriptedClient(request -> {
+            List<WriteRequest> all = request.requestItems().get("t");
+            return BatchWriteItemResponse.builder().unprocessedItems(Map.of("t", List.of(all.get(1)))).build();
+        });
+        DynamoDbDestination destination = new DynamoDbDestination(client, null, LITERAL_KEY);
+
+        // One message id (replayed, say) under two rendered sort keys: two items, told apart by key.
+        WriteResult result = destination.write(List.of(entry(0, "{}", Map.of("sortKey", "x")),
+                entry(0, "{}", Map.of("sortKey", "y"))));
+
+        assertThat(client.calls.get(0).requestItems().get("t")).hasSize(2);
+        assertThat(outcomes(result)).containsExactly(WriteResult.Outcome.ACCEPTED, WriteResult.Outcome.THROTTLED);
     }
 
     @Test
@@ -100,8 +137,14 @@ class DynamoDbDestinationTest {
     }
 
     private static OutboxEntry entry(int id, String payload) {
+        return entry(id, payload, Map.of());
+    }
+
+    /** With the rendered settings of a rule action (in a fixed order: partitionKey, then sortKey). */
+    private static OutboxEntry entry(int id, String payload, Map<String, String> settings) {
+        List<Map.Entry<String, String>> ordered = new ArrayList<>(new TreeMap<>(settings).entrySet());
         return new OutboxEntry(id, new UUID(7, id), 1_700_000_000_000L, "dev", "dt/dev/x", 1, false,
-                MessageProperties.NONE, payload.getBytes(StandardCharsets.UTF_8), 0);
+                MessageProperties.NONE, payload.getBytes(StandardCharsets.UTF_8), 0, ordered);
     }
 
     /** An asynchronous DynamoDB client whose BatchWriteItem answers come from the test. */

@@ -45,6 +45,26 @@ class ItemMapperTest {
     }
 
     @Test
+    void theRuleActionsRenderedKeysAreTheItemsKey() {
+        Map<String, AttributeValue> item = mapper.map(entry("{}", List.of(Map.entry("partitionKey", "site-7"),
+                Map.entry("sortKey", "2026-11-23#dev-1#42"))));
+
+        assertThat(item.get("pk").s()).isEqualTo("site-7");
+        assertThat(item.get("sk").s()).isEqualTo("2026-11-23#dev-1#42");
+        assertThat(item.get("messageId").s()).as("the id stays for de-duplication").isEqualTo(new UUID(1, 2).toString());
+    }
+
+    @Test
+    void withoutARuleSortKeyTheDefaultIsIngestTimeAndMessageId() {
+        String expected = "1700000000123#" + new UUID(1, 2);
+
+        assertThat(mapper.map(entry("{}", List.of(Map.entry("partitionKey", "site-7")))).get("sk").s())
+                .isEqualTo(expected);
+        assertThat(mapper.map(entry("{}", List.of(Map.entry("sortKey", "")))).get("sk").s())
+                .as("an empty rendered sortKey, which DynamoDB would refuse").isEqualTo(expected);
+    }
+
+    @Test
     void otherJsonGoesToPayloadAndNonJsonAsBinary() {
         assertThat(mapper.map(entry("[1,2]")).get("payload").l()).hasSize(2);
         assertThat(mapper.map(entry("42")).get("payload").n()).isEqualTo("42");
@@ -65,7 +85,11 @@ class ItemMapperTest {
     }
 
     private static OutboxEntry entry(String payload) {
+        return entry(payload, List.of());
+    }
+
+    private static OutboxEntry entry(String payload, List<Map.Entry<String, String>> actionSettings) {
         return new OutboxEntry(0, new UUID(1, 2), INGEST, "dev-1", "dt/dev-1/x", 1, false, MessageProperties.NONE,
-                payload.getBytes(StandardCharsets.UTF_8), 0);
+                payload.getBytes(StandardCharsets.UTF_8), 0, actionSettings);
     }
 }
