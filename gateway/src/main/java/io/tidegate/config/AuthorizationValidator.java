@@ -23,6 +23,8 @@ final class AuthorizationValidator {
             ConfigPath policyPath = path.child("policies").child(name);
             checkFilters(policyPath.child("publish"), policy.publish(), problems);
             checkFilters(policyPath.child("subscribe"), policy.subscribe(), problems);
+            checkFilters(policyPath.child("denyPublish"), policy.denyPublish(), problems);
+            checkFilters(policyPath.child("denySubscribe"), policy.denySubscribe(), problems);
         });
     }
 

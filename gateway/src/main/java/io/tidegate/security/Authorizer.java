@@ -41,27 +41,36 @@ public final class Authorizer {
         TopicPolicyConfig policy = Objects.requireNonNull(config.policies().get(policyName),
                 () -> "policy " + policyName + " is not configured");
         return new TopicPolicy(policyName,
-                substitute(policy.publish(), clientId, identity.name()),
-                substitute(policy.subscribe(), clientId, identity.name()));
+                substitute(policy.publish(), clientId, identity.name(), false),
+                substitute(policy.subscribe(), clientId, identity.name(), false),
+                substitute(policy.denyPublish(), clientId, identity.name(), true),
+                substitute(policy.denySubscribe(), clientId, identity.name(), true));
     }
 
     /**
-     * Substitutes the variables. A filter whose variable has no safe value is dropped (denies):
-     * a value containing {@code +}, {@code #} or {@code /} would widen the filter beyond the one
-     * level the policy author meant, and an absent one would match nothing meaningful.
+     * Substitutes the variables. A filter whose variable has no safe value denies: an allow filter is
+     * dropped, a deny filter becomes {@code #} (fails closed). A value containing {@code +},
+     * {@code #} or {@code /} would widen the filter beyond the one level the policy author meant,
+     * and an absent one would match nothing meaningful.
      */
-    private static List<String> substitute(List<String> filters, String clientId, String cn) {
+    private static List<String> substitute(List<String> filters, String clientId, String cn, boolean deny) {
         List<String> resolved = new ArrayList<>(filters.size());
         for (String filter : filters) {
             String value = filter;
             if (value.contains(CLIENT_ID_VARIABLE)) {
                 if (!isSafeLevel(clientId)) {
+                    if (deny) {
+                        resolved.add("#");
+                    }
                     continue;
                 }
                 value = value.replace(CLIENT_ID_VARIABLE, clientId);
             }
             if (value.contains(CN_VARIABLE)) {
                 if (!isSafeLevel(cn)) {
+                    if (deny) {
+                        resolved.add("#");
+                    }
                     continue;
                 }
                 value = value.replace(CN_VARIABLE, cn);

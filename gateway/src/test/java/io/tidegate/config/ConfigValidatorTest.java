@@ -98,6 +98,7 @@ class ConfigValidatorTest {
                     device:
                       publish: ["dt/${clientid}/#", "dt/#/x", "a+/b"]
                       subscribe: ["cmd/${user}/#", ""]
+                      denySubscribe: ["cmd/#/x"]
                 """)).containsExactly(
                 "authorization.policies.device.publish[1]: \"dt/#/x\" is not allowed; '#' must be alone in the last level;"
                         + " expected a filter such as a/b/#",
@@ -105,7 +106,9 @@ class ConfigValidatorTest {
                         + " expected a filter such as a/+/c",
                 "authorization.policies.device.subscribe[0]: \"cmd/${user}/#\" is not allowed; unknown variable ${user};"
                         + " expected only ${clientid} or ${cn}",
-                "authorization.policies.device.subscribe[1]: \"\" is not allowed; expected a non-empty topic filter");
+                "authorization.policies.device.subscribe[1]: \"\" is not allowed; expected a non-empty topic filter",
+                "authorization.policies.device.denySubscribe[0]: \"cmd/#/x\" is not allowed; '#' must be alone in the"
+                        + " last level; expected a filter such as a/b/#");
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.tidegate.config.AuthorizationConfig;
+import io.tidegate.config.TopicPolicyConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /** SUBSCRIBE, UNSUBSCRIBE and delivery of stored messages to local subscribers. */
 @ExtendWith(NettyLeakCheck.class)
@@ -32,6 +36,28 @@ class MqttSubscribeTest {
 
     @TempDir
     Path dataDir;
+
+    @ParameterizedTest(name = "level {0}")
+    @ValueSource(ints = {V311, V5})
+    @DisplayName("[MQTT-3.9.3-2] a filter that overlaps a denySubscribe filter is refused (0x80 / 0x87); others are granted")
+    void denySubscribeWinsOverAllow(int level) {
+        AuthorizationConfig denying = new AuthorizationConfig("device", "device", false, Map.of(), Map.of("device",
+                new TopicPolicyConfig(List.of("dt/${clientid}/#"), List.of("dt/#"), List.of("dt/${clientid}/secret"),
+                        List.of("dt/+/secret/#"))));
+        try (MqttTestServer server = MqttTestServer.start(dataDir, MqttTestServer.LIMITS, denying)) {
+            MqttTestClient client = server.connect(level, "dev-1");
+
+            client.send(Packets.subscribe(level, 1, 1, "dt/#", "dt/+/temp", "dt/dev-2/secret/key"));
+
+            int refused = level == V5 ? 0x87 : 0x80;
+            assertThat(((MqttSubAckMessage) client.receive(MqttMessageType.SUBACK)).payload().reasonCodes())
+                    .containsExactly(refused, 1, refused);
+            if (level == V5) {
+                client.send(Packets.publish(V5, "dt/dev-1/secret").qos(1, 2).payload("k").bytes());
+                assertThat(reasonCode(client.receive(MqttMessageType.PUBACK))).as("denyPublish").isEqualTo(0x87);
+            }
+        }
+    }
 
     @Test
     @DisplayName("[MQTT-3.8.4-5] 3.1.1: SUBACK has one return code per filter, the granted QoS or 0x80")

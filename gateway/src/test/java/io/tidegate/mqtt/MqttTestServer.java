@@ -92,6 +92,10 @@ final class MqttTestServer implements AutoCloseable {
     }
 
     static MqttTestServer start(Path dataDir, MqttConfig limits) {
+        return start(dataDir, limits, POLICY);
+    }
+
+    static MqttTestServer start(Path dataDir, MqttConfig limits, AuthorizationConfig authorization) {
         Outboxes outboxes = Outboxes.open(dataDir, List.of(DESTINATION), new OutboxConfig(null));
         MeterRegistry registry = new SimpleMeterRegistry();
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
@@ -103,7 +107,7 @@ final class MqttTestServer implements AutoCloseable {
         ring.start();
         awaitStagesRunning(ring);
         MqttServerContext context = new MqttServerContext(limits, ring, subscriptions, retained, shared,
-                new Authorizer(POLICY), registry);
+                new Authorizer(authorization), registry);
         return new MqttTestServer(dataDir, registry, outboxes, ring, acks, context);
     }
 

@@ -84,6 +84,41 @@ public final class Topics {
                 && covers(allowedFilter, requestedFilter);
     }
 
+    /**
+     * Whether some topic name matches both filters: a SUBSCRIBE to {@code requestedFilter} could
+     * receive a message on a topic {@code deniedFilter} covers. Both must be valid plain filters,
+     * otherwise the answer is {@code true} (deny when in doubt).
+     */
+    public static boolean overlap(String requestedFilter, String deniedFilter) {
+        if (!isValidPlainFilter(requestedFilter) || !isValidPlainFilter(deniedFilter)) {
+            return true;
+        }
+        String[] a = levels(requestedFilter);
+        String[] b = levels(deniedFilter);
+        for (int level = 0; ; level++) {
+            boolean aDone = level == a.length;
+            boolean bDone = level == b.length;
+            if (aDone || bDone) {
+                // Both used up; or the other ends in "#", which also matches its parent level.
+                return aDone && bDone || !aDone && a[level].equals("#") && level == a.length - 1
+                        || !bDone && b[level].equals("#") && level == b.length - 1;
+            }
+            String x = a[level];
+            String y = b[level];
+            boolean xWild = x.equals("+") || x.equals("#");
+            boolean yWild = y.equals("+") || y.equals("#");
+            if (level == 0 && (xWild && y.startsWith("$") || yWild && x.startsWith("$"))) {
+                return false; // a wildcard first level never reaches a '$' topic [MQTT-4.7.2-1]
+            }
+            if (x.equals("#") || y.equals("#")) {
+                return true;
+            }
+            if (!xWild && !yWild && !x.equals(y)) {
+                return false;
+            }
+        }
+    }
+
     /** Splits a topic into its levels; an empty level (leading, trailing or doubled '/') is kept as "". */
     static String[] levels(String topic) {
         int count = 1;

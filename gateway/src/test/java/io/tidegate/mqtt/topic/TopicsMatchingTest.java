@@ -213,4 +213,58 @@ class TopicsMatchingTest {
             assertThat(inside).isGreaterThan(100); // the check was exercised
         }
     }
+
+    @Nested
+    @DisplayName("overlap: a requested filter and a denied filter share a topic")
+    class Overlap {
+
+        @ParameterizedTest(name = "{0} and {1} → {2}")
+        @CsvSource(delimiter = '|', textBlock = """
+                dt/#                    | dt/+/secret                           | true
+                '#'                     | dt/dev-1/secret                       | true
+                dt/+/temp               | dt/dev-1/#                            | true
+                dt/dev-1                | dt/dev-1/#                            | true
+                dt/dev-1/#              | dt/dev-1                              | true
+                dt/+/temp               | dt/+/secret                           | false
+                dt/dev-2/#              | dt/dev-1/#                            | false
+                a/b                     | a/b/c                                 | false
+                a/+                     | a/b/c                                 | false
+                a/+/+                   | a/b                                   | false
+                +/+                     | a/b                                   | true
+                '#'                     | $SYS/#                                | false
+                +/x                     | $SYS/x                                | false
+                $SYS/#                  | $SYS/broker                           | true
+                a/#/b                   | a                                     | true
+                """)
+        @DisplayName("[MQTT-4.7.1-1, -2] [MQTT-4.7.2-1] wildcards overlap what they can match; invalid filters always do")
+        void cases(String requested, String denied, boolean expected) {
+            assertThat(Topics.overlap(requested, denied)).isEqualTo(expected);
+            if (Topics.validateTopicFilter(requested) == null) {
+                assertThat(Topics.overlap(denied, requested)).as("symmetric").isEqualTo(expected);
+            }
+        }
+
+        @Test
+        @DisplayName("misses nothing: a topic both filters match means they overlap")
+        void neverMissesACommonTopic() {
+            Random random = new Random(11);
+            List<String> topics = new ArrayList<>();
+            for (int n = 0; n < 300; n++) {
+                topics.add(RandomTopics.topic(random));
+            }
+            int common = 0;
+            for (int n = 0; n < 20_000; n++) {
+                String a = RandomTopics.filter(random);
+                String b = RandomTopics.filter(random);
+                for (String topic : topics) {
+                    if (Topics.matches(a, topic) && Topics.matches(b, topic)) {
+                        common++;
+                        assertThat(Topics.overlap(a, b)).as("%s and %s both match %s", a, b, topic).isTrue();
+                        break;
+                    }
+                }
+            }
+            assertThat(common).isGreaterThan(100); // the check was exercised
+        }
+    }
 }
