@@ -314,6 +314,10 @@ public final class Gateway implements AutoCloseable, StatusSource {
         }
         status.put("listeners", listenerStatus);
         status.put("connections", mqtt == null ? 0 : mqtt.metrics().connections());
+        if (mqtt != null) {
+            status.put("sessions", Map.of("total", mqtt.sessions().size(), "offline", mqtt.sessions().offline(),
+                    "queuedMessages", mqtt.sessions().queuedMessages()));
+        }
         status.put("ringFreeSlots", ring == null ? 0 : ring.freeSlots());
         List<Map<String, Object>> destinations = new ArrayList<>();
         long now = System.currentTimeMillis();

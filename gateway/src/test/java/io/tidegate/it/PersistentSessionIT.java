@@ -76,6 +76,11 @@ class PersistentSessionIT {
                     .qos(MqttQos.AT_LEAST_ONCE).send();
         }
         publisher.disconnect();
+        Await.until("/api/status shows the offline session holding three messages", WAIT, () -> {
+            Map<?, ?> sessions = (Map<?, ?>) gateway.gateway().status().get("sessions");
+            return ((Number) sessions.get("offline")).intValue() == 1
+                    && ((Number) sessions.get("queuedMessages")).longValue() == 3;
+        });
         gateway.restart(); // graceful: the offline session and its three messages are saved and loaded
 
         assertThat(received(subscriber, 3)).containsExactly("a6", "a7", "a8");
