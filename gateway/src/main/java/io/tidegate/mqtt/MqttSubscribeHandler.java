@@ -54,6 +54,9 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
         if (msg instanceof MqttSubscribeMessage subscribe) {
             if (subscribe.payload().topicSubscriptions().isEmpty()) {
                 refuseEmpty(ctx, connection, "subscribe_without_filters");
+            } else if (connection.version() != MqttVersion.MQTT_5 && v5OptionsInV3(subscribe)) {
+                // 3.1.1 [MQTT-3.8.3-4]: bits 2-7 of the requested QoS byte are reserved; set, the packet is malformed.
+                server.disconnector().close(ctx.channel(), "subscribe_reserved_bits", connection.clientId());
             } else if (noLocalOnShared(subscribe)) {
                 // [MQTT-3.8.3-4]: No Local set on a shared subscription is a Protocol Error.
                 server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.PROTOCOL_ERROR,
@@ -89,6 +92,18 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
         }
         int id = (Integer) ids.get(0).value();
         return ids.size() > 1 || id < 1 || id > SubscriptionOptions.MAX_SUBSCRIPTION_ID ? -1 : id;
+    }
+
+    /** Bits netty decodes as MQTT 5 subscription options, which are reserved in 3.1.1 (bits 6-7 it drops). */
+    private static boolean v5OptionsInV3(MqttSubscribeMessage subscribe) {
+        for (MqttTopicSubscription request : subscribe.payload().topicSubscriptions()) {
+            MqttSubscriptionOption option = request.option();
+            if (option.isNoLocal() || option.isRetainAsPublished()
+                    || option.retainHandling() != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean noLocalOnShared(MqttSubscribeMessage subscribe) {

@@ -60,6 +60,20 @@ class MqttSubscribeTest {
     }
 
     @Test
+    @DisplayName("[MQTT-3.8.3-4] 3.1.1: a SUBSCRIBE whose requested QoS byte has reserved bits set closes the connection")
+    void reservedOptionBitsIn311() {
+        try (MqttTestServer server = MqttTestServer.start(dataDir)) {
+            MqttTestClient client = server.connect(V311, "dev-1");
+
+            client.send(PacketBytes.packet(0x82, new PacketBytes().u16(1).utf8("dt/#").u8(0x05))); // QoS 1 + bit 2
+
+            client.awaitClosed();
+            client.assertNothingReceived();
+            assertThat(server.context().subscriptions().size()).isZero();
+        }
+    }
+
+    @Test
     @DisplayName("[MQTT-3.8.4-5] 3.1.1: SUBACK has one return code per filter, the granted QoS or 0x80")
     void subAckCodesV311() {
         try (MqttTestServer server = MqttTestServer.start(dataDir)) {
