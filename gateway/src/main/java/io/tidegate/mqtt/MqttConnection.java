@@ -125,9 +125,14 @@ public final class MqttConnection implements PublishOrigin {
         ready = true;
     }
 
-    /** True the first time only: the queue overflow disconnects the client once. Any thread. */
+    /** True the first time only: the queue overflow disconnects the client once. */
     boolean claimQuotaDisconnect() {
         return quotaDisconnect.compareAndSet(false, true);
+    }
+
+    /** Whether packets may still be written: connected, and the server sent no DISCONNECT [MQTT-3.14.4-1]. */
+    boolean isOpen() {
+        return channel.isActive() && !MqttDisconnector.sentDisconnect(channel);
     }
 
     // ---- inbound flow control (event loop) ----

@@ -8,6 +8,7 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class MqttDisconnector {
     private static final Logger events = LoggerFactory.getLogger("tidegate.event");
 
     private static final long LAST_WRITE_TIMEOUT_MS = 2_000;
+    private static final AttributeKey<Boolean> SENT_DISCONNECT = AttributeKey.valueOf("tidegate.sentDisconnect");
 
     private final MqttMetrics metrics;
 
@@ -41,6 +43,7 @@ public final class MqttDisconnector {
         if (!channel.isActive()) {
             return;
         }
+        channel.attr(SENT_DISCONNECT).set(Boolean.TRUE);
         if (version == MqttVersion.MQTT_5) {
             MqttProperties properties = new MqttProperties();
             properties.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(),
@@ -50,6 +53,11 @@ public final class MqttDisconnector {
         } else {
             channel.close();
         }
+    }
+
+    /** Whether the server ended this connection: nothing more may be written to it. */
+    static boolean sentDisconnect(Channel channel) {
+        return channel.hasAttr(SENT_DISCONNECT);
     }
 
     /** Refuses a CONNECT with a CONNACK carrying {@code code}, then closes. */

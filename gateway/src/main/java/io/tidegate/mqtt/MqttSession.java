@@ -130,36 +130,27 @@ public final class MqttSession implements PublishOrigin {
     }
 
     /**
-     * Queues a delivery. QoS 0 messages are not kept for an offline session (MQTT 5 3.1.2.4 allows
-     * either); past {@code maxQueued} a message is dropped and counted, and a connected client that
-     * lets its queue overflow is told so with DISCONNECT 0x97 (quota exceeded): its session, if it
-     * outlives the connection, keeps what was queued.
+     * Queues a delivery. For an offline session the queue is bounded by {@code maxQueued}: more is
+     * dropped and counted, and QoS 0 messages are not kept at all (MQTT 5 3.1.2.4 allows either).
+     * For a connected one the hand-over queue only holds what the ack stage's last batch matched;
+     * the bound applies on the event loop, to what waits for the client's window or socket.
      */
     void enqueue(Delivery delivery) {
         if (ended) {
             return;
         }
-        MqttConnection c = connection;
-        if (c == null && delivery.qos() == 0) {
-            metrics.dropped("offline_qos0");
-            return;
-        }
-        if (!admit()) {
-            metrics.dropped("session_queue_full");
-            if (c != null && c.claimQuotaDisconnect()) {
-                outbound.add(new QuotaExceeded(c)); // the event loop disconnects it, behind what is queued
+        if (connection == null) {
+            if (delivery.qos() == 0) {
+                metrics.dropped("offline_qos0");
+                return;
             }
-            return;
+            if (queued.get() >= maxQueued) {
+                metrics.dropped("session_queue_full");
+                return;
+            }
         }
+        queued.incrementAndGet();
         outbound.add(delivery);
-    }
-
-    private boolean admit() {
-        if (queued.incrementAndGet() > maxQueued) {
-            queued.decrementAndGet();
-            return false;
-        }
-        return true;
     }
 
     /** Asks the attached connection's event loop to write what was enqueued; at most one drain is pending. */
@@ -225,18 +216,11 @@ public final class MqttSession implements PublishOrigin {
         Channel channel = c.channel();
         boolean wrote = false;
         Object item;
-        while (channel.isActive() && (item = outbound.poll()) != null) {
+        while (c.isOpen() && (item = outbound.poll()) != null) {
             if (item instanceof MqttConnection.StoredAck ack) {
                 wrote |= writeAck(c, ack);
             } else if (item instanceof Delivery delivery) {
                 wrote |= deliver(c, delivery);
-            } else if (item instanceof QuotaExceeded quota && quota.connection() == c) {
-                if (wrote) {
-                    channel.flush();
-                }
-                disconnector.disconnect(channel, c.version(), ReasonCodes.QUOTA_EXCEEDED, "session_queue_full",
-                        clientId);
-                return;
             }
         }
         if (wrote) {
@@ -322,13 +306,10 @@ public final class MqttSession implements PublishOrigin {
     void deliverNow(MqttConnection c, List<Delivery> deliveries) {
         boolean wrote = false;
         for (Delivery delivery : deliveries) {
-            if (!owns(c) || !c.channel().isActive()) {
+            if (!owns(c) || !c.isOpen()) {
                 return;
             }
-            if (!admit()) {
-                metrics.dropped("session_queue_full");
-                continue;
-            }
+            queued.incrementAndGet();
             wrote |= deliver(c, delivery);
         }
         if (wrote) {
@@ -362,12 +343,30 @@ public final class MqttSession implements PublishOrigin {
         }
         if (!waiting.isEmpty() || !canSend(c)) {
             // Behind earlier deliveries, or the client's window is full, or its socket cannot take
-            // more: wait here (bounded by maxQueued) instead of piling up in Netty's outbound buffer.
+            // more: wait here (bounded) instead of piling up in Netty's outbound buffer.
+            if (waiting.size() >= maxQueued) {
+                queued.decrementAndGet();
+                overflowed(c);
+                return false;
+            }
             waiting.add(delivery);
             return false;
         }
         queued.decrementAndGet();
         return send(c, delivery);
+    }
+
+    /**
+     * A connected client that does not take its messages: the new one is dropped and counted, and
+     * the client is told with DISCONNECT 0x97 (quota exceeded), once; its session, if it outlives
+     * the connection, keeps what waits.
+     */
+    private void overflowed(MqttConnection c) {
+        metrics.dropped("session_queue_full");
+        if (c.claimQuotaDisconnect()) {
+            disconnector.disconnect(c.channel(), c.version(), ReasonCodes.QUOTA_EXCEEDED, "session_queue_full",
+                    clientId);
+        }
     }
 
     private static boolean fitsClient(MqttConnection c, Delivery delivery) {
@@ -376,7 +375,7 @@ public final class MqttSession implements PublishOrigin {
     }
 
     private boolean canSend(MqttConnection c) {
-        return outboundInFlight.size() < c.outboundWindow() && c.channel().isWritable();
+        return outboundInFlight.size() < c.outboundWindow() && c.channel().isWritable() && c.isOpen();
     }
 
     private boolean send(MqttConnection c, Delivery delivery) {
@@ -504,7 +503,8 @@ public final class MqttSession implements PublishOrigin {
     void restore(SessionState state) {
         outboundInFlight.putAll(state.inFlight());
         for (Delivery d : state.pending()) {
-            if (admit()) {
+            if (queued.get() < maxQueued) {
+                queued.incrementAndGet();
                 outbound.add(d);
             } else {
                 metrics.dropped("session_queue_full");
@@ -529,10 +529,6 @@ public final class MqttSession implements PublishOrigin {
         Delivery(OutboundPublish publish, int qos) {
             this(publish, qos, false);
         }
-    }
-
-    /** The queue of a connected client overflowed: disconnect it with 0x97. */
-    private record QuotaExceeded(MqttConnection connection) {
     }
 
     /** A QoS 1/2 delivery sent and not completed; {@code released}: QoS 2, PUBREC received and PUBREL sent. */

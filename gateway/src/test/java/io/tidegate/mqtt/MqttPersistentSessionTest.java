@@ -349,6 +349,30 @@ class MqttPersistentSessionTest {
         }
     }
 
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {0, 1})
+    @DisplayName("a connected subscriber that keeps up gets a burst larger than mqtt.maxQueuedMessages whole")
+    void aBurstToAConnectedSubscriberIsNotCut(int qos) {
+        try (MqttTestServer server = MqttTestServer.start(dataDir, MqttTestServer.LIMITS.withSessions(3600, 3))) {
+            MqttTestClient subscriber = subscribe(server, V5, "sub-1", qos, "dt/dev-1/#");
+            MqttTestClient publisher = server.connect(V5, "dev-1");
+            for (int i = 1; i <= 10; i++) {
+                publisher.send(Packets.publish(V5, "dt/dev-1/m" + i).qos(1, i).payload("x").bytes());
+            }
+            server.awaitStored(10);
+            server.handOver(); // one hand-over: all ten reach the session in one batch
+
+            for (int i = 1; i <= 10; i++) {
+                MqttPublishMessage m = (MqttPublishMessage) subscriber.receive(MqttMessageType.PUBLISH);
+                assertThat(m.variableHeader().topicName()).isEqualTo("dt/dev-1/m" + i);
+                if (qos == 1) {
+                    subscriber.send(Packets.pubAck(packetId(m)));
+                }
+            }
+            assertThat(subscriber.isOpen()).isTrue();
+        }
+    }
+
     // ---- restart ----
 
     @Test
