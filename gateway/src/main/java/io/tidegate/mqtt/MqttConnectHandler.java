@@ -194,10 +194,11 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
         long expiry = Math.min(requestedExpiry, server.config().maxSessionExpirySeconds());
         int clientTopicAliasMaximum = v5 ? clientTopicAliasMaximum(header.properties()) : 0;
         boolean responseInformation = v5 && requestsResponseInformation(header.properties());
-        boolean announceExpiry = v5 && expiry != requestedExpiry;
+        long announcedExpiry = v5 && expiry != requestedExpiry ? expiry : -1;
+        int serverKeepAlive = keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1;
+        // Effectively final copies for the callbacks.
         Identity who = identity.get();
         Will connectWill = will;
-        String id = clientId;
         boolean assignedId = assigned;
         opening = clientId;
         channel.config().setAutoRead(false); // until the session is open; what was read waits in early
@@ -205,9 +206,7 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
                 session -> new MqttConnection(channel, session, version, who, policy, clientReceiveMaximum,
                         clientMaximumPacketSize, clientTopicAliasMaximum, connectWill, expiry),
                 (opened, sessionPresent) -> accepted(ctx, opened, sessionPresent, assignedId, keepAlive,
-                        keepAlive != header.keepAliveTimeSeconds() ? keepAlive : -1, responseInformation,
-                        announceExpiry ? expiry : -1)));
-        events.debug("connect pending client={} remote={}", id, channel.remoteAddress());
+                        serverKeepAlive, responseInformation, announcedExpiry)));
     }
 
     /**
