@@ -48,7 +48,7 @@ public record MqttConfig(Integer maxPacketSizeBytes, Integer maxClientIdLength, 
         receiveMaximum = receiveMaximum == null ? 1024 : receiveMaximum;
         topicAliasMaximum = topicAliasMaximum == null ? 16 : topicAliasMaximum;
         maxSessionExpirySeconds = maxSessionExpirySeconds == null ? 86_400L : maxSessionExpirySeconds;
-        maxQueuedMessages = maxQueuedMessages == null ? 1_000 : maxQueuedMessages;
+        maxQueuedMessages = maxQueuedMessages == null ? 10_000 : maxQueuedMessages;
     }
 
     /** The same limits with other session settings (tests and tools). */
