@@ -10,14 +10,13 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,31 +37,25 @@ class MqttInteropIT {
     @TempDir
     Path dataDir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup toClose = new Cleanup();
 
     @Test
     void mosquittoClientsSetReadAndClearARetainedMessageInBothVersions() throws Exception {
         TestGateway gateway = gateway();
         String port = Integer.toString(gateway.mqttPort());
 
-        assertThat(run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv5", "-q", "1", "-r",
+        assertThat(Commands.run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv5", "-q", "1", "-r",
                 "-t", "status/pump-1", "-m", "on")).isEmpty();
 
         for (String version : List.of("mqttv311", "mqttv5")) {
-            assertThat(run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", version, "-q", "1", "-t", "status/#",
+            assertThat(Commands.run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", version, "-q", "1", "-t", "status/#",
                     "-C", "1", "-W", "10", "-F", "%r %q %t %p")).as(version).containsExactly("1 1 status/pump-1 on");
         }
         // An empty retained payload clears it: a new subscriber then waits in vain.
-        assertThat(run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-r", "-n", "-t", "status/pump-1"))
+        assertThat(Commands.run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-r", "-n", "-t", "status/pump-1"))
                 .isEmpty();
-        assertThat(run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t", "status/#", "-C", "1", "-W", "2",
+        assertThat(Commands.run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t", "status/#", "-C", "1", "-W", "2",
                 "-F", "%r %t %p")).as("nothing retained any more").containsExactly("Timed out");
     }
 
@@ -87,7 +80,7 @@ class MqttInteropIT {
 
         Await.until("the will delivered", WAIT, () -> !seen.isEmpty());
         assertThat(seen).containsExactly("will/pump-2 gone retain=false");
-        assertThat(run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t", "will/#", "-C", "1", "-W", "10",
+        assertThat(Commands.run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t", "will/#", "-C", "1", "-W", "10",
                 "-F", "%r %t %p")).containsExactly("1 will/pump-2 gone");
     }
 
@@ -141,7 +134,7 @@ class MqttInteropIT {
         TestGateway gateway = gateway();
         Path script = MqttJs.scenario();
         for (String version : List.of("4", "5")) {
-            List<String> output = run("node", script.toString(), Integer.toString(gateway.mqttPort()), version);
+            List<String> output = Commands.run("node", script.toString(), Integer.toString(gateway.mqttPort()), version);
             assertThat(output).as("MQTT.js, protocol version %s", version).containsExactly(
                     "OK retained message with RETAIN 1", "OK publish/subscribe", "OK will of a dead connection",
                     "ALL PASSED");
@@ -192,11 +185,4 @@ class MqttInteropIT {
         return new String(message.getPayload(), StandardCharsets.UTF_8);
     }
 
-    /** Runs a command line to its end (at most 60 s) and returns its output lines. */
-    private static List<String> run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
-        return output.lines().filter(line -> !line.isBlank()).toList();
-    }
 }

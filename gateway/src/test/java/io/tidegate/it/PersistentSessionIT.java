@@ -17,8 +17,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import io.tidegate.testing.Await;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -46,14 +46,8 @@ class PersistentSessionIT {
     @TempDir
     Path dataDir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Cleanup toClose = new Cleanup();
 
     @Test
     void hiveMqSessionGetsWhatWasPublishedWhileItWasAwayAlsoAcrossARestart() throws Exception {
@@ -168,14 +162,14 @@ class PersistentSessionIT {
         TestGateway gateway = gateway();
         String port = Integer.toString(gateway.mqttPort());
         // -c: Clean Session 0; -E: exit once subscribed.
-        assertThat(run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv311", "-c", "-i", "logger-1",
+        assertThat(Commands.run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv311", "-c", "-i", "logger-1",
                 "-q", "1", "-t", "logs/#", "-E")).isEmpty();
         for (String line : List.of("one", "two", "three")) {
-            assertThat(run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-t", "logs/app", "-m", line))
+            assertThat(Commands.run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-t", "logs/app", "-m", line))
                     .isEmpty();
         }
 
-        assertThat(run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv311", "-c", "-i", "logger-1",
+        assertThat(Commands.run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv311", "-c", "-i", "logger-1",
                 "-q", "1", "-t", "logs/#", "-C", "3", "-W", "10")).containsExactly("one", "two", "three");
     }
 
@@ -224,11 +218,4 @@ class PersistentSessionIT {
                 .waitForCompletion(10_000);
     }
 
-    /** Runs a command line to its end (at most 60 s) and returns its output lines. */
-    private static List<String> run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
-        return output.lines().filter(line -> !line.isBlank()).toList();
-    }
 }
