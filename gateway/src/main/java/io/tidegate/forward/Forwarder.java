@@ -29,6 +29,14 @@ import java.util.concurrent.locks.LockSupport;
  * dead-lettered. One thread per destination; up to {@code batch.maxInFlight} batches are written at
  * once (asynchronous destinations), and positions are committed in outbox order, only past batches
  * that completed; with one in flight (the default) a device's order is kept.
+ *
+ * <p>A stop (like Kafka's {@code Sender} closing) goes on delivering until its deadline. Once the
+ * deadline has passed, or a batch cannot be finished before it (its retry would fall later), no new
+ * batch or write starts; the writes under way ahead of that batch are waited for, up to the
+ * deadline; then every batch that completed is committed, in outbox order, and the thread ends.
+ * What is not committed stays in the outbox and is sent again at the next start (at-least-once).
+ * Whichever way the thread ends (stop, interrupt, unexpected error), the batches that completed
+ * are committed first.
  */
 public final class Forwarder implements AutoCloseable {
 
@@ -66,6 +74,13 @@ public final class Forwarder implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long stopDeadlineNanos;
     private volatile ForwarderStatus status;
+    /**
+     * Stopping, and a batch of the window cannot be finished before the deadline: nothing new is
+     * written, and the thread ends once nothing ahead of that batch is still under way.
+     */
+    private boolean windingDown;
+    /** The thread is ending: no write starts any more. */
+    private boolean exiting;
 
     /** Chronicle tailers are thread-confined: the reader is opened on the forwarder's own thread. */
     private OutboxReader reader;
@@ -170,11 +185,12 @@ public final class Forwarder implements AutoCloseable {
 
     private void run() {
         long idleParkNanos = IDLE_PARK_MIN_NANOS;
+        String failure = null;
         try {
             reader = outbox.openReader(READER_NAME);
             while (!Thread.currentThread().isInterrupted()) {
-                if (stopping && System.nanoTime() - stopDeadlineNanos >= 0) {
-                    log.info("forwarder {}: stop timeout reached; undelivered entries stay in its outbox", name);
+                if (pastStopDeadline()) {
+                    log.info("forwarder {}: stop timeout reached; what is not committed stays in its outbox", name);
                     break;
                 }
                 if (budget != null && !budget.appliesBackpressure()) {
@@ -193,10 +209,11 @@ public final class Forwarder implements AutoCloseable {
                     continue;
                 }
                 idleParkNanos = IDLE_PARK_MIN_NANOS;
-                if (!advance()) {
-                    break;
-                }
+                advance();
                 commitCompleted();
+                if (windingDown && (window.isEmpty() || window.peekFirst().stranded)) {
+                    break; // nothing more can be committed before the deadline
+                }
                 if (!started && !window.isEmpty() && !anyReady()) {
                     LockSupport.parkNanos(this, Math.max(1, nextWakeNanos() - System.nanoTime()));
                 }
@@ -206,8 +223,12 @@ public final class Forwarder implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // Errors too (an entry that cannot be decoded, memory): the status must say "failed".
             log.error("forwarder {} stopped on an unexpected error; its outbox keeps the data", name, e);
-            status = status.failed(e.toString());
+            failure = e.toString();
         } finally {
+            commitOnExit();
+            if (failure != null) {
+                status = status.failed(failure); // after the commits, which report it healthy
+            }
             try {
                 destination.close();
             } catch (Exception e) {
@@ -221,12 +242,65 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
+     * The last thing the thread does, whichever way it ends: takes in the writes that finished
+     * (starting none: a retry or the rest of a batch stays for the next start) and commits the
+     * batches that completed, in outbox order. Uncommitted batches are re-read at the next start.
+     */
+    private void commitOnExit() {
+        if (reader == null) {
+            return;
+        }
+        // Chronicle's files are closed under an interrupted thread: commit with the flag cleared.
+        boolean interrupted = Thread.interrupted();
+        windingDown = true;
+        exiting = true;
+        try {
+            for (Batch b : window) {
+                if (!b.done && b.pending != null && b.pending.isDone()) {
+                    handle(b);
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (RuntimeException | Error e) {
+            log.warn("forwarder {}: taking in the finished writes at exit failed", name, e);
+        }
+        try {
+            commitCompleted();
+        } catch (RuntimeException | Error e) {
+            log.error("forwarder {}: committing the completed batches at exit failed; they will be sent again",
+                    name, e);
+        }
+        if (!window.isEmpty()) {
+            log.info("forwarder {} stopped with {} batches ({} entries) not delivered in full; they stay in its "
+                    + "outbox and are sent again at the next start", name, window.size(), uncommittedEntries());
+        }
+        window.clear();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long uncommittedEntries() {
+        long entries = 0;
+        for (Batch b : window) {
+            entries += b.entries.size();
+        }
+        return entries;
+    }
+
+    private boolean pastStopDeadline() {
+        return stopping && System.nanoTime() - stopDeadlineNanos >= 0;
+    }
+
+    /**
      * Reads and starts new batches while the window has room and no batch waits to be retried (a
-     * destination that fails gets no more load until it accepts again); true when one started.
+     * destination that fails gets no more load until it accepts again), and not once a stop has
+     * run out of time or a batch cannot finish before it; true when one started.
      */
     private boolean startBatches() throws InterruptedException {
         boolean started = false;
-        while (window.size() < maxInFlight && !anyRetryPending()) {
+        while (window.size() < maxInFlight && !anyRetryPending() && !windingDown && !pastStopDeadline()) {
             fillBatch();
             if (batch.isEmpty()) {
                 break;
@@ -256,19 +330,26 @@ public final class Forwarder implements AutoCloseable {
     private boolean anyReady() {
         long now = System.nanoTime();
         for (Batch b : window) {
-            if (b.done || (b.pending != null && b.pending.isDone()) || (b.pending == null && now - b.retryAtNanos >= 0)) {
+            if (b.done || (b.pending != null && b.pending.isDone())
+                    || (b.pending == null && !b.stranded && now - b.retryAtNanos >= 0)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** When to look again: the earliest retry time, or soon while writes are under way (they unpark us). */
+    /**
+     * When to look again: the earliest retry time, or soon while writes are under way (they unpark
+     * us), and no later than a stop's deadline.
+     */
     private long nextWakeNanos() {
         long wake = System.nanoTime() + IDLE_PARK_MAX_NANOS * 20;
+        if (stopping && stopDeadlineNanos - wake < 0) {
+            wake = stopDeadlineNanos;
+        }
         for (Batch b : window) {
-            if (b.pending == null && !b.done) {
-                wake = Math.min(wake, b.retryAtNanos);
+            if (b.pending == null && !b.done && !b.stranded && b.retryAtNanos - wake < 0) {
+                wake = b.retryAtNanos;
             }
         }
         return wake;
@@ -282,6 +363,10 @@ public final class Forwarder implements AutoCloseable {
         }
         if (b.sending.isEmpty()) {
             b.done = true;
+            return;
+        }
+        if (exiting || pastStopDeadline()) {
+            strand(b);
             return;
         }
         metrics.writing(b.sending.size());
@@ -300,29 +385,36 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * Handles every finished write and restarts every batch whose backoff passed; false when
-     * stopping ran out of time (nothing of the open batches is committed then: they are offered
-     * again at the next start, so delivery is at-least-once).
+     * Handles every finished write and restarts every batch whose backoff passed. A batch that a
+     * stop leaves no time for is stranded instead (see {@link #strand}); the others go on.
      */
-    private boolean advance() throws InterruptedException {
+    private void advance() throws InterruptedException {
         long now = System.nanoTime();
         for (Batch b : window) {
-            if (b.done) {
+            if (b.done || b.stranded) {
                 continue;
             }
             if (b.pending != null && b.pending.isDone()) {
-                if (!handle(b)) {
-                    return false;
-                }
+                handle(b);
             } else if (b.pending == null && now - b.retryAtNanos >= 0) {
                 send(b);
             }
         }
-        return true;
+    }
+
+    /**
+     * Gives up {@code b} for this run: a stop leaves no time to finish it. It stays in the window
+     * uncommitted (so nothing after it is committed either) and is read again at the next start.
+     * No new batch starts from now on; the writes under way ahead of it are still taken in.
+     */
+    private void strand(Batch b) {
+        b.stranded = true;
+        b.retryAtNanos = 0;
+        windingDown = true;
     }
 
     /** Takes in one finished write of {@code b}: accepted, dead-lettered, or to be sent again. */
-    private boolean handle(Batch b) throws InterruptedException {
+    private void handle(Batch b) throws InterruptedException {
         CompletableFuture<WriteResult> finished = b.pending;
         b.pending = null;
         metrics.written(b.inFlightCount);
@@ -338,11 +430,9 @@ public final class Forwarder implements AutoCloseable {
                 throw error;
             }
             metrics.failed();
-            if (!scheduleRetry(b, cause.toString(), b.sending.size())) {
-                return false;
-            }
+            scheduleRetry(b, cause.toString(), b.sending.size());
             metrics.retried(b.sending.size(), 0);
-            return true;
+            return;
         }
         List<OutboxEntry> sending = b.sending;
         if (result.size() != sending.size()) {
@@ -374,18 +464,15 @@ public final class Forwarder implements AutoCloseable {
         b.sending = again;
         if (failed > 0) {
             // Deferred entries wait with the failed ones: they follow them in the device's order.
-            if (!scheduleRetry(b, failed + " of " + sending.size() + " entries not accepted: " + firstReason, failed)) {
-                return false;
-            }
+            scheduleRetry(b, failed + " of " + sending.size() + " entries not accepted: " + firstReason, failed);
             metrics.retried(failed, throttled);
-            return true;
+            return;
         }
         if (backoff.attempts() > 0) {
             log.info("forwarder {}: destination accepts writes again", name);
             backoff.reset();
         }
         send(b);
-        return true;
     }
 
     /**
@@ -516,20 +603,22 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * Marks the destination degraded and sets when {@code b} is sent again; false when stopping
+     * Marks the destination degraded and sets when {@code b} is sent again; strands it when a stop
      * would run out of time before that.
      */
-    private boolean scheduleRetry(Batch b, String error, int entries) {
+    private void scheduleRetry(Batch b, String error, int entries) {
         long delayMs = backoff.nextDelayMs();
         status = status.degraded(error);
+        long retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        if (exiting || (stopping && retryAt - stopDeadlineNanos > 0)) {
+            log.warn("forwarder {}: writing {} entries failed (attempt {}); stopping leaves no time to retry, "
+                    + "they stay in its outbox: {}", name, entries, backoff.attempts(), error);
+            strand(b);
+            return;
+        }
         log.warn("forwarder {}: writing {} entries failed (attempt {}), retrying in {} ms: {}", name, entries,
                 backoff.attempts(), delayMs, error);
-        long retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-        if (stopping && retryAt - stopDeadlineNanos > 0) {
-            return false;
-        }
         b.retryAtNanos = retryAt == 0 ? 1 : retryAt;
-        return true;
     }
 
     private void complete(Batch b) {
@@ -554,6 +643,8 @@ public final class Forwarder implements AutoCloseable {
         /** When a failed write is tried again; 0 when none waits. */
         long retryAtNanos;
         boolean done;
+        /** A stop left no time to finish it: it stays uncommitted, for the next start. */
+        boolean stranded;
         int accepted;
         long acceptedBytes;
 

@@ -4,16 +4,20 @@ import io.tidegate.testing.Await;
 import io.tidegate.outbox.OutboxEntry;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
  * A destination that records every write attempt and every accepted batch; it can be told to fail
- * the next writes, fail all of them, hold one attempt until the test releases it, or report chosen
- * per-entry outcomes (retriable, throttled, rejected).
+ * the next writes, fail all of them, hold one attempt until the test releases it (blocking the
+ * caller, or as a write in flight that completes later), or report chosen per-entry outcomes
+ * (retriable, throttled, rejected).
  */
 final class TestDestination implements Destination {
 
@@ -25,7 +29,8 @@ final class TestDestination implements Destination {
     private volatile int failuresLeft;
     private volatile boolean failAlways;
     private volatile int holdAttempt = -1;
-    private final CountDownLatch release = new CountDownLatch(1);
+    private volatile boolean holdInFlight;
+    private final CompletableFuture<Void> release = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile Function<List<OutboxEntry>, WriteResult> outcomes = batch -> WriteResult.accepted(batch.size());
     private volatile DestinationLimits limits = DestinationLimits.NONE;
@@ -67,17 +72,51 @@ final class TestDestination implements Destination {
         return this;
     }
 
+    /**
+     * The {@code attempt}-th write (1-based) is left in flight: {@link #writeAsync} returns at once,
+     * and its future completes (on the releasing thread) at {@link #release()}.
+     */
+    TestDestination holdAttemptInFlight(int attempt) {
+        holdAttempt = attempt;
+        holdInFlight = true;
+        return this;
+    }
+
     void release() {
-        release.countDown();
+        release.complete(null);
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> writeAsync(List<OutboxEntry> batch) throws InterruptedException {
+        if (!holdInFlight || attempts.size() + 1 != holdAttempt) {
+            return Destination.super.writeAsync(batch);
+        }
+        List<OutboxEntry> copy = List.copyOf(batch);
+        attempts.add(copy);
+        return release.thenApply(released -> {
+            try {
+                return decide(copy);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     @Override
     public WriteResult write(List<OutboxEntry> batch) throws Exception {
         List<OutboxEntry> copy = List.copyOf(batch);
         attempts.add(copy);
-        if (attempts.size() == holdAttempt && !release.await(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("the test never released attempt " + holdAttempt);
+        if (attempts.size() == holdAttempt) {
+            try {
+                release.get(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the test never released attempt " + holdAttempt);
+            }
         }
+        return decide(copy);
+    }
+
+    private WriteResult decide(List<OutboxEntry> copy) throws IOException {
         if (failAlways) {
             throw new IOException("injected failure (always)");
         }
@@ -86,7 +125,7 @@ final class TestDestination implements Destination {
             throw new IOException("injected failure, " + failuresLeft + " more to come");
         }
         WriteResult result = outcomes.apply(copy);
-        List<OutboxEntry> acceptedPart = new java.util.ArrayList<>();
+        List<OutboxEntry> acceptedPart = new ArrayList<>();
         for (int i = 0; i < copy.size(); i++) {
             if (result.outcome(i) == WriteResult.Outcome.ACCEPTED) {
                 acceptedPart.add(copy.get(i));
