@@ -156,6 +156,9 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
         if (qos == 2) {
             connection.session().qos2Received(connection, packetId);
         }
+        if (qos == 0 && !server.ring().admitsQos0()) {
+            return; // a full outbox holds QoS 1/2 back; QoS 0 is dropped and counted, the socket read on
+        }
         server.metrics().messageIn(qos, publish.payload().readableBytes());
         if (!waiting.isEmpty() || !ingest(connection, publish)) {
             waiting.add(publish.retain());

@@ -111,6 +111,18 @@ public final class IngestRing implements AutoCloseable {
         return published;
     }
 
+    /**
+     * For a QoS 0 publish, which nobody resends: false (counted) when an outbox with overflow
+     * {@code backpressure} is full, so the message is dropped instead of holding the device's socket.
+     */
+    public boolean admitsQos0() {
+        if (admission.getAsBoolean()) {
+            return true;
+        }
+        metrics.refusedQos0();
+        return false;
+    }
+
     public long freeSlots() {
         return ring.remainingCapacity();
     }

@@ -16,6 +16,7 @@ final class PipelineMetrics {
     private final Timer storeLatency;
     private final Timer sync;
     private final Counter backpressure;
+    private final Counter refusedQos0;
 
     PipelineMetrics(MeterRegistry registry) {
         stored = Counter.builder("tidegate.outbox.appended").description("Entries appended to outboxes")
@@ -37,6 +38,13 @@ final class PipelineMetrics {
         backpressure = Counter.builder("tidegate.ingest.backpressure")
                 .description("Publishes held back because an outbox with overflow: backpressure was full; the"
                         + " device's socket was paused").register(registry);
+        refusedQos0 = Counter.builder("tidegate.ingest.dropped").tag("reason", "outbox_full")
+                .description("QoS 0 publishes dropped because an outbox with overflow: backpressure was full")
+                .register(registry);
+    }
+
+    void refusedQos0() {
+        refusedQos0.increment();
     }
 
     void synced(long nanos) {

@@ -393,4 +393,27 @@ class MqttPublishTest {
         assertThat(entries).hasSize(1);
         return entries.get(0);
     }
+
+    @Test
+    @DisplayName("a full backpressure outbox: QoS 0 PUBLISHes are dropped and counted, QoS 1 ones held until there is room")
+    void fullOutboxDropsQos0AndHoldsQos1() {
+        java.util.concurrent.atomic.AtomicBoolean room = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (MqttTestServer server = MqttTestServer.start(dataDir, MqttTestServer.LIMITS, MqttTestServer.POLICY,
+                room::get)) {
+            MqttTestClient client = server.connect(V5, "dev-1");
+            room.set(false);
+
+            client.send(Packets.publish(V5, "dt/dev-1/qos0").payload("a").bytes());
+            client.send(Packets.pingReq());
+            client.receive(MqttMessageType.PINGRESP); // still read: a QoS 0 publisher is not held
+            client.sendHeld(Packets.publish(V5, "dt/dev-1/qos1").qos(1, 1).payload("b").bytes());
+            client.assertNothingReceived();
+
+            room.set(true);
+            assertThat(packetId(client.receive(MqttMessageType.PUBACK))).isEqualTo(1);
+            assertThat(server.storedTopics()).containsExactly("dt/dev-1/qos1");
+            assertThat(server.registry().counter("tidegate.ingest.dropped", "reason", "outbox_full").count())
+                    .isEqualTo(1);
+        }
+    }
 }

@@ -62,6 +62,16 @@ final class MqttTestClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes a packet the server is expected to hold on to for now (a PUBLISH waiting for room),
+     * so its buffer is not released yet.
+     */
+    MqttTestClient sendHeld(byte[] packets) {
+        channel.writeInbound(UnpooledByteBufAllocator.DEFAULT.heapBuffer(packets.length).writeBytes(packets));
+        channel.runPendingTasks();
+        return this;
+    }
+
     /** The next packet the server wrote, as raw bytes, waiting up to {@link #WAIT}. */
     byte[] receiveRaw() {
         ByteBuf next = nextOutbound(WAIT);

@@ -96,6 +96,12 @@ final class MqttTestServer implements AutoCloseable {
     }
 
     static MqttTestServer start(Path dataDir, MqttConfig limits, AuthorizationConfig authorization) {
+        return start(dataDir, limits, authorization, () -> true);
+    }
+
+    /** @param admission the gateway's outbox-full check: false holds QoS 1/2 back and drops QoS 0 */
+    static MqttTestServer start(Path dataDir, MqttConfig limits, AuthorizationConfig authorization,
+                                java.util.function.BooleanSupplier admission) {
         Outboxes outboxes = Outboxes.open(dataDir, List.of(DESTINATION), new OutboxConfig(null));
         MeterRegistry registry = new SimpleMeterRegistry();
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
@@ -103,7 +109,7 @@ final class MqttTestServer implements AutoCloseable {
         SharedSubscriptions shared = new SharedSubscriptions();
         TestThreadHandOver acks = new TestThreadHandOver(new StoredMessageDispatcher(subscriptions, retained, shared));
         IngestRing ring = new IngestRing(new PipelineConfig(RING_SIZE, PipelineConfig.WaitStrategy.BLOCKING),
-                outboxes.all(), ALWAYS_OUTBOX_BUT_PROBE, acks, registry);
+                new OutboxConfig(null), outboxes.all(), ALWAYS_OUTBOX_BUT_PROBE, acks, registry, admission);
         ring.start();
         awaitStagesRunning(ring);
         MqttServerContext context = new MqttServerContext(limits, ring, subscriptions, retained, shared,
