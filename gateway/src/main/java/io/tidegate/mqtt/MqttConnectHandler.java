@@ -138,6 +138,12 @@ final class MqttConnectHandler extends ChannelInboundHandlerAdapter {
                     "enhanced_auth_not_supported", payload.clientIdentifier());
             return;
         }
+        if (DecodedStrings.illFormed(payload.clientIdentifier())
+                || header.isWillFlag() && DecodedStrings.illFormed(payload.willTopic())) {
+            // [MQTT-1.5.4-1]: netty decodes ill-formed UTF-8 to U+FFFD instead of failing.
+            refuseMalformed(channel, v5, "utf8_malformed", null);
+            return;
+        }
         Optional<Identity> identity = identify(channel);
         if (identity.isEmpty()) {
             server.disconnector().refuseConnect(channel, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5

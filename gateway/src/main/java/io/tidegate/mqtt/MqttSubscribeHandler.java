@@ -54,6 +54,10 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
         if (msg instanceof MqttSubscribeMessage subscribe) {
             if (subscribe.payload().topicSubscriptions().isEmpty()) {
                 refuseEmpty(ctx, connection, "subscribe_without_filters");
+            } else if (illFormedFilter(subscribe)) {
+                // [MQTT-1.5.4-1, -2]: a filter of ill-formed UTF-8 (decoded to U+FFFD) or with U+0000.
+                server.disconnector().disconnect(ctx.channel(), connection.version(), ReasonCodes.MALFORMED_PACKET,
+                        "topic_filter_malformed", connection.clientId());
             } else if (connection.version() != MqttVersion.MQTT_5 && v5OptionsInV3(subscribe)) {
                 // 3.1.1 [MQTT-3.8.3-4]: bits 2-7 of the requested QoS byte are reserved; set, the packet is malformed.
                 server.disconnector().close(ctx.channel(), "subscribe_reserved_bits", connection.clientId());
@@ -92,6 +96,15 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
         }
         int id = (Integer) ids.get(0).value();
         return ids.size() > 1 || id < 1 || id > SubscriptionOptions.MAX_SUBSCRIPTION_ID ? -1 : id;
+    }
+
+    private static boolean illFormedFilter(MqttSubscribeMessage subscribe) {
+        for (MqttTopicSubscription request : subscribe.payload().topicSubscriptions()) {
+            if (DecodedStrings.illFormed(request.topicFilter())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bits netty decodes as MQTT 5 subscription options, which are reserved in 3.1.1 (bits 6-7 it drops). */

@@ -357,6 +357,38 @@ class MqttConnectTest {
         }
     }
 
+    @ParameterizedTest(name = "level {0}")
+    @ValueSource(ints = {Packets.V311, Packets.V5})
+    @DisplayName("[MQTT-1.5.4-1] a client id of ill-formed UTF-8 is malformed: CONNACK 0x81 (5.0) or a close (3.1.1)")
+    void illFormedClientId(int level) {
+        try (MqttTestServer server = MqttTestServer.start(dataDir)) {
+            PacketBytes body = new PacketBytes().utf8("MQTT").u8(level).u8(0x02).u16(60);
+            if (level == Packets.V5) {
+                body.properties(new PacketBytes());
+            }
+            body.binary(PacketBytes.hex("64 65 76 ED A0 80")); // "dev" + an encoded surrogate
+            MqttTestClient client = server.newClient(level).send(PacketBytes.packet(0x10, body));
+
+            if (level == Packets.V5) {
+                assertThat(reasonCode(client.receive(MqttMessageType.CONNACK))).isEqualTo(0x81);
+            }
+            client.awaitClosed();
+            assertThat(server.context().sessions().size()).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("[MQTT-1.5.4-2] 5.0: a will topic with U+0000 is malformed: CONNACK 0x81")
+    void willTopicWithNull() {
+        try (MqttTestServer server = MqttTestServer.start(dataDir)) {
+            MqttTestClient client = server.newClient(Packets.V5)
+                    .send(Packets.connect(Packets.V5, "dev-1").will("dt/dev-1/\u0000", "x", 0, false).bytes());
+
+            assertThat(reasonCode(client.receive(MqttMessageType.CONNACK))).isEqualTo(0x81);
+            client.awaitClosed();
+        }
+    }
+
     private static Object property(MqttProperties properties, MqttPropertyType type) {
         MqttProperties.MqttProperty<?> property = properties.getProperty(type.value());
         return property == null ? null : property.value();

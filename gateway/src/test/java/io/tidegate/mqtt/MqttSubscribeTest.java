@@ -60,6 +60,21 @@ class MqttSubscribeTest {
     }
 
     @Test
+    @DisplayName("[MQTT-1.5.4-1] 5.0: a topic filter of ill-formed UTF-8 is a Malformed Packet, DISCONNECT 0x81")
+    void illFormedFilter() {
+        try (MqttTestServer server = MqttTestServer.start(dataDir)) {
+            MqttTestClient client = server.connect(V5, "dev-1");
+
+            client.send(PacketBytes.packet(0x82, new PacketBytes().u16(1).properties(new PacketBytes())
+                    .binary(PacketBytes.hex("64 74 2F C3 28")).u8(1))); // "dt/" + a broken sequence
+
+            assertThat(reasonCode(client.receive(MqttMessageType.DISCONNECT))).isEqualTo(0x81);
+            client.awaitClosed();
+            assertThat(server.context().subscriptions().size()).isZero();
+        }
+    }
+
+    @Test
     @DisplayName("[MQTT-3.8.3-4] 3.1.1: a SUBSCRIBE whose requested QoS byte has reserved bits set closes the connection")
     void reservedOptionBitsIn311() {
         try (MqttTestServer server = MqttTestServer.start(dataDir)) {
