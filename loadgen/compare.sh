@@ -14,7 +14,8 @@
 # --only measures one broker (the other is not started). --broker-cpus/--loadgen-cpus pin the
 # brokers and the load generator to CPUs with taskset (e.g. 0 and 1), so neither takes the other's
 # core; without them all share the machine. TIDEGATE_JAVA_OPTS and LOADGEN_JAVA_OPTS pass JVM flags
-# (e.g. -XX:StartFlightRecording=...) to the gateway and the load generator.
+# (e.g. -XX:StartFlightRecording=...) to the gateway and the load generator. COMPARE_TMP is where
+# the run's files go (default /tmp); /dev/shm takes the disk out of the measurement.
 #
 # Tidegate persists every message to its outbox and forwards it to the file sink before the next
 # run starts reading it; Mosquitto runs with persistence off (in memory), as the comparison in
@@ -57,7 +58,7 @@ done
 
 base="${COMPARE_PORT_BASE:-28830}"
 mosq_plain=$base mosq_tls=$((base + 1)) tg_plain=$((base + 2)) tg_tls=$((base + 3)) tg_admin=$((base + 4))
-work="$(mktemp -d /tmp/tidegate-compare.XXXXXX)"
+work="$(mktemp -d ${COMPARE_TMP:-/tmp}/tidegate-compare.XXXXXX)"
 chmod 755 "$work"
 pids=()
 cleanup() {
