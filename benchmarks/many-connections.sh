@@ -8,6 +8,7 @@
 # by class.
 #
 #   benchmarks/many-connections.sh [--root DIR] [--settle 40] [--out DIR]
+#   benchmarks/many-connections.sh --report DIR     (prints the figures of an earlier run again)
 #
 # --root runs another checkout's bin/tidegate and bin/tidegate-loadgen (e.g. an older commit, for a
 # before/after); --settle is how long each step waits once all devices are connected. Uses the
@@ -17,13 +18,14 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-settle=40 out=""
+settle=40 out="" report_only=0
 while (($#)); do
   case "$1" in
     --root) root="$(cd "$2" && pwd)"; shift 2 ;;
     --settle) settle="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --report) out="$2"; report_only=1; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "many-connections.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +35,53 @@ done
 [[ -n "$out" ]] || out="$(mktemp -d /tmp/tidegate-connections.XXXXXX)"
 mkdir -p "$out"
 data="$out/data"
+
+report() {  # from to connections
+  local a=$1 b=$2 n=$3
+  echo "== $a -> $b: $n connections"
+  read -r ra aa fa <<< "$(awk -v s="$a" '$1 == s { print $2, $3, $4 }' "$out/rss.txt")"
+  read -r rb ab fb <<< "$(awk -v s="$b" '$1 == s { print $2, $3, $4 }' "$out/rss.txt")"
+  awk -v ra="$ra" -v rb="$rb" -v aa="$aa" -v ab="$ab" -v fa="$fa" -v fb="$fb" -v n="$n" 'BEGIN {
+    printf "  RSS %.2f KiB/connection (anonymous %.2f, file-backed %.2f: outbox pages of the messages meanwhile)\n",
+      (rb - ra) / n, (ab - aa) / n, (fb - fa) / n }'
+  # NMT: committed KB per category; what anonymous RSS grew beyond NMT's total is native memory
+  # NMT does not see (BoringSSL's OPENSSL_malloc, malloc arenas).
+  awk -v n="$n" -v anon="$((ab - aa))" '
+    function parse(line) { match(line, /committed=[0-9]+KB/); return substr(line, RSTART + 10, RLENGTH - 12) + 0 }
+    FNR == 1 { f++ }
+    /^Total:/ { t[f] = parse($0) }
+    /^-/ { name = $0; sub(/^- */, "", name); sub(/ *\(reserved.*/, "", name); c[f, name] = parse($0); names[name] = 1 }
+    END {
+      printf "  NMT committed, bytes/connection:"
+      for (k in names) { d = (c[2, k] - c[1, k]) * 1024 / n; if (d >= 20 || d <= -20) printf " %s %+.0f;", k, d }
+      printf "\n  anonymous RSS outside NMT: %.0f bytes/connection\n", (anon - (t[2] - t[1])) * 1024 / n
+    }' "$out/nmt-$a.txt" "$out/nmt-$b.txt"
+  for m in 'netty_allocator_memory_used\{.*memory_type="direct"' 'jvm_buffer_memory_used_bytes\{id="direct"'; do
+    va=$(grep -E "^$m" "$out/metrics-$a.txt" | awk '{ print $NF }' | head -1 || true)
+    vb=$(grep -E "^$m" "$out/metrics-$b.txt" | awk '{ print $NF }' | head -1 || true)
+    awk -v a="${va:-0}" -v b="${vb:-0}" -v n="$n" -v m="${m%%\\*}" 'BEGIN {
+      printf "  %s: %.1f -> %.1f MiB (%.0f bytes/connection)\n", m, a / 1048576, b / 1048576, (b - a) / n }'
+  done
+  awk -v n="$n" '
+    FNR == 1 { f++ }
+    $1 ~ /^[0-9]+:$/ { bytes[f, $4] = $3; count[f, $4] = $2; cls[$4] = 1 }
+    END {
+      for (k in cls) { d = bytes[2, k] - bytes[1, k]; total += d; if (d / n >= 16) printf "    %7.1f B %5.2f objects  %s\n", d / n, (count[2, k] - count[1, k]) / n, k | "sort -rn" }
+      close("sort -rn")
+      printf "  heap, live bytes per connection (jmap -histo:live): %.0f\n", total / n
+    }' "$out/histo-$a.txt" "$out/histo-$b.txt"
+}
+print_report() {
+  {
+    report idle c5000 5000
+    report c5000 c15000 10000
+    report idle c15000 15000
+  } | tee "$out/report.txt"
+}
+if ((report_only)); then
+  print_report
+  exit 0
+fi
 
 mem() { awk '/^VmRSS:/ { r = $2 } /^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { print r, a, f }' "/proc/$1/status"; }
 connections() { curl -s localhost:9090/api/status | jq -r '.connections' 2>/dev/null || echo 0; }
@@ -76,43 +125,4 @@ await 15000; sleep "$settle"; snap c15000
 wait "$first" "$second" || true
 grep -h '^errors' "$out"/loadgen-*.txt | sed 's/^/  load generator /' >&2 || true
 
-report() {  # from to connections
-  local a=$1 b=$2 n=$3
-  echo "== $a -> $b: $n connections"
-  read -r ra aa fa <<< "$(awk -v s="$a" '$1 == s { print $2, $3, $4 }' "$out/rss.txt")"
-  read -r rb ab fb <<< "$(awk -v s="$b" '$1 == s { print $2, $3, $4 }' "$out/rss.txt")"
-  awk -v ra="$ra" -v rb="$rb" -v aa="$aa" -v ab="$ab" -v fa="$fa" -v fb="$fb" -v n="$n" 'BEGIN {
-    printf "  RSS %.2f KiB/connection (anonymous %.2f, file-backed %.2f: outbox pages of the messages meanwhile)\n",
-      (rb - ra) / n, (ab - aa) / n, (fb - fa) / n }'
-  # NMT: committed KB per category; what anonymous RSS grew beyond NMT's total is native memory
-  # NMT does not see (BoringSSL's OPENSSL_malloc, malloc arenas).
-  awk -v n="$n" -v anon="$((ab - aa))" '
-    function parse(line) { match(line, /committed=[0-9]+KB/); return substr(line, RSTART + 10, RLENGTH - 12) + 0 }
-    FNR == 1 { f++ }
-    /^Total:/ { t[f] = parse($0) }
-    /^-/ { name = $0; sub(/^- */, "", name); sub(/ *\(reserved.*/, "", name); c[f, name] = parse($0); names[name] = 1 }
-    END {
-      printf "  NMT committed, bytes/connection:"
-      for (k in names) { d = (c[2, k] - c[1, k]) * 1024 / n; if (d >= 20 || d <= -20) printf " %s %+.0f;", k, d }
-      printf "\n  anonymous RSS outside NMT: %.0f bytes/connection\n", (anon - (t[2] - t[1])) * 1024 / n
-    }' "$out/nmt-$a.txt" "$out/nmt-$b.txt"
-  for m in 'netty_allocator_memory_used\{.*memory_type="direct"' 'jvm_buffer_memory_used_bytes\{id="direct"'; do
-    va=$(grep -E "^$m" "$out/metrics-$a.txt" | awk '{ print $NF }' | head -1)
-    vb=$(grep -E "^$m" "$out/metrics-$b.txt" | awk '{ print $NF }' | head -1)
-    awk -v a="${va:-0}" -v b="${vb:-0}" -v n="$n" -v m="${m%%\\*}" 'BEGIN {
-      printf "  %s: %.1f -> %.1f MiB (%.0f bytes/connection)\n", m, a / 1048576, b / 1048576, (b - a) / n }'
-  done
-  awk -v n="$n" '
-    FNR == 1 { f++ }
-    $1 ~ /^[0-9]+:$/ { bytes[f, $4] = $3; count[f, $4] = $2; cls[$4] = 1 }
-    END {
-      for (k in cls) { d = bytes[2, k] - bytes[1, k]; total += d; if (d / n >= 16) printf "    %7.1f B %5.2f objects  %s\n", d / n, (count[2, k] - count[1, k]) / n, k | "sort -rn" }
-      close("sort -rn")
-      printf "  heap, live bytes per connection (jmap -histo:live): %.0f\n", total / n
-    }' "$out/histo-$a.txt" "$out/histo-$b.txt"
-}
-{
-  report idle c5000 5000
-  report c5000 c15000 10000
-  report idle c15000 15000
-} | tee "$out/report.txt"
+print_report
