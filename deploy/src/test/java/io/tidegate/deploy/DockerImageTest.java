@@ -118,6 +118,7 @@ class DockerImageTest {
         }
         String launcher = RepoFiles.read(RepoFiles.DEPLOY.resolve("docker/bin/tidegate"));
         assertThat(launcher).contains("exec java ${JAVA_OPTS:-} -Dchronicle.analytics.disable=true -jar");
+        assertThat(launcher).as("two malloc arenas unless set").contains("export MALLOC_ARENA_MAX=\"${MALLOC_ARENA_MAX:-2}\"");
     }
 
     @Test

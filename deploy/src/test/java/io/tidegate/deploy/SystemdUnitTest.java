@@ -80,6 +80,7 @@ class SystemdUnitTest {
         List<String> exec = Arrays.asList(one(s, "ExecStart").split("\\s+"));
         assertThat(exec.get(0)).isEqualTo("/usr/bin/java");
         assertThat(exec).contains("-Dchronicle.analytics.disable=true", "$JAVA_OPTS");
+        assertThat(s.get("Environment")).contains("\"MALLOC_ARENA_MAX=2\"");
         assertThat(String.join(" ", exec)).endsWith("-jar /opt/tidegate/lib/tidegate.jar run --config /etc/tidegate/tidegate.yaml");
         assertThat(one(s, "Restart")).isIn("on-failure", "always");
         // The gateway's stop: ring drain (≤ 10 s), event loops (≤ 5 s), forwarders (≤ 10 s), with margin.

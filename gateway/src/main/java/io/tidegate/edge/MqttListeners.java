@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import io.tidegate.config.ListenerConfig;
 import io.tidegate.mqtt.ListenerContext;
 import io.tidegate.mqtt.MqttPipeline;
@@ -27,6 +28,8 @@ public final class MqttListeners implements AutoCloseable {
     private final MqttPipeline mqtt;
     private final TlsHandshakeEvents tlsEvents;
     private final Map<String, Channel> bound = new LinkedHashMap<>();
+    /** TLS contexts of the bound listeners; reference-counted OpenSSL ones are released on close. */
+    private final List<SslContext> contexts = new ArrayList<>();
 
     public MqttListeners(EventLoops loops, MqttPipeline mqtt, MeterRegistry registry) {
         this.loops = loops;
@@ -46,8 +49,17 @@ public final class MqttListeners implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new MqttChannelInitializer(sslContext, tlsEvents, mqtt, context));
-        Channel channel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        Channel channel;
+        try {
+            channel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            ReferenceCountUtil.release(sslContext);
+            throw e;
+        }
         bound.put(name, channel);
+        if (sslContext != null) {
+            contexts.add(sslContext);
+        }
         InetSocketAddress address = (InetSocketAddress) channel.localAddress();
         log.info("listener {} on {}:{} ({}{})", name, address.getHostString(), address.getPort(),
                 sslContext == null ? "mqtt" : "mqtts, client auth " + config.tls().clientAuth().name().toLowerCase(),
@@ -78,5 +90,8 @@ public final class MqttListeners implements AutoCloseable {
         for (Channel channel : channels) {
             channel.close().awaitUninterruptibly();
         }
+        // Open connections keep their own reference: the native context goes with the last of them.
+        contexts.forEach(ReferenceCountUtil::release);
+        contexts.clear();
     }
 }

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs each failed TLS handshake once, with its reason (no certificate, untrusted, expired), to
  * the {@code tidegate.event} logger and counts it; the connection is closed by the TLS handler.
+ * A handshake happens once per connection, so the handler leaves the pipeline after it: one
+ * handler context less for every connection that stays.
  */
 @ChannelHandler.Sharable
 final class TlsHandshakeEvents extends ChannelInboundHandlerAdapter {
@@ -28,6 +30,9 @@ final class TlsHandshakeEvents extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent && !ctx.isRemoved()) {
+            ctx.pipeline().remove(this);
+        }
         if (evt instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
             failures.increment();
             Throwable cause = completion.cause();

@@ -262,6 +262,9 @@ public final class DeviceConnection extends SimpleChannelInboundHandler<MqttMess
         ctx.write(new MqttPublishMessage(fleet.publishHeader, header, payload), ctx.voidPromise());
         metrics.sent.increment();
         metrics.firstSendNanos.accumulate(now);
+        if (pacer != null) {
+            metrics.sendLag.recordNanos(now - intendedNanos);
+        }
         if (window != null) {
             fleet.outstanding.increment();
         } else {

@@ -72,6 +72,7 @@ public final class IntervalSampler implements AutoCloseable {
         Histogram ack = metrics.ackLatency.takeInterval();
         metrics.connectLatency.takeInterval();
         metrics.deliveryLatency.takeInterval();
+        metrics.sendLag.takeInterval();
         IntervalSample sample = new IntervalSample(
                 Math.round(clock.elapsedSeconds(now) * 1000) / 1000.0,
                 metrics.connected.get(),
@@ -89,6 +90,15 @@ public final class IntervalSampler implements AutoCloseable {
         lastAcked = acked;
         lastDelivered = delivered;
         lastErrors = errors;
+    }
+
+    /** The end of a warm-up: the run's counts and latencies restart from here (see {@link RunMetrics}). */
+    public synchronized void startMeasurement() {
+        sample();
+        metrics.restartMeasurement(clock.nanoTime());
+        lastSent = 0;
+        lastAcked = 0;
+        lastDelivered = 0;
     }
 
     String progressLine(IntervalSample s, long totalErrors) {

@@ -31,6 +31,12 @@ public final class LatencyRecorder {
         return interval;
     }
 
+    /** Forgets everything recorded so far (the end of a warm-up). */
+    public synchronized void reset() {
+        interval = recorder.getIntervalHistogram(interval);
+        total.reset();
+    }
+
     /** Everything recorded up to the last {@link #takeInterval()}. */
     public synchronized Histogram total() {
         return total.copy();

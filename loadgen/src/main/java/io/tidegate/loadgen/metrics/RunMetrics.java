@@ -13,6 +13,11 @@ public final class RunMetrics {
     public final LatencyRecorder connectLatency = new LatencyRecorder();
     public final LatencyRecorder ackLatency = new LatencyRecorder();
     public final LatencyRecorder deliveryLatency = new LatencyRecorder();
+    /**
+     * Paced runs: how late the load generator itself sent each publish after its intended time. A
+     * large lag means the generator, not the broker, fell behind: its share of the latencies above.
+     */
+    public final LatencyRecorder sendLag = new LatencyRecorder();
 
     public final LongAdder connectAttempts = new LongAdder();
     public final LongAdder sent = new LongAdder();
@@ -50,6 +55,23 @@ public final class RunMetrics {
         Map<String, Long> result = new TreeMap<>();
         errors.forEach((kind, count) -> result.put(kind, count.sum()));
         return result;
+    }
+
+    /**
+     * The end of a warm-up: counts and latencies start again from zero (errors, connections and the
+     * connect latencies of the ramp stay). Call from the sampler, which resets its own deltas too.
+     */
+    void restartMeasurement(long nowNanos) {
+        sent.reset();
+        acked.reset();
+        delivered.reset();
+        payloadBytes.reset();
+        ackLatency.reset();
+        deliveryLatency.reset();
+        sendLag.reset();
+        firstSendNanos.reset();
+        firstSendNanos.accumulate(nowNanos);
+        lastCompletionNanos.reset();
     }
 
     public void connectionUp() {

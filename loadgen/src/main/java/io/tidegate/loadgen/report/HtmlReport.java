@@ -87,6 +87,9 @@ public final class HtmlReport {
         if (r.deliveryLatency() != null) {
             latencyRow(h, "publish → delivery", r.deliveryLatency());
         }
+        if (r.sendLag() != null) {
+            latencyRow(h, "send lag (the load generator's own delay after the intended time)", r.sendLag());
+        }
         h.append("</table>\n<p class=\"note\">").append(r.latencyFromIntendedSendTime()
                 ? "Publish latencies start at the intended send time of each device's schedule, so waiting behind a slow broker counts (coordinated-omission corrected)."
                 : "Unpaced run: publish latencies start when the message was written.").append("</p>\n");

@@ -7,6 +7,7 @@ import java.util.Map;
  * What a load run measured: the form written as text, JSON and HTML. Latencies are in milliseconds;
  * rates per second. {@code latencyFromIntendedSendTime} says whether publish latencies start at the
  * time the schedule meant to send (a paced run, free of coordinated omission) or at the actual send.
+ * {@code sendLag} (paced runs only, else null) is how late the generator itself sent each publish.
  */
 public record RunReport(
         String tool,
@@ -23,7 +24,8 @@ public record RunReport(
         Map<String, Long> errors,
         List<IntervalSample> timeline,
         List<PercentilePoint> ackPercentiles,
-        List<PercentilePoint> deliveryPercentiles) {
+        List<PercentilePoint> deliveryPercentiles,
+        LatencySummary sendLag) {
 
     /** Totals over the run. {@code unacknowledged} were sent at QoS 1/2 and never acknowledged. */
     public record Counts(long devices, long connectAttempts, long peakConnected, long sent, long acked,

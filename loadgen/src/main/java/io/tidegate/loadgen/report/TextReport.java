@@ -30,8 +30,14 @@ public final class TextReport {
         if (r.deliveryLatency() != null) {
             line(out, r.latencyFromIntendedSendTime() ? "publish→delivery*" : "publish→delivery", r.deliveryLatency());
         }
+        if (r.sendLag() != null) {
+            line(out, "send lag†", r.sendLag());
+        }
         if (r.latencyFromIntendedSendTime()) {
             out.append("  * from the intended send time of the schedule (coordinated-omission corrected)\n");
+        }
+        if (r.sendLag() != null) {
+            out.append("  † how late the load generator itself sent each publish after its intended time\n");
         }
         out.append(String.format(Locale.ROOT, "errors       %,d%n", c.errors()));
         for (Map.Entry<String, Long> e : r.errors().entrySet()) {

@@ -67,12 +67,14 @@ public final class LoadRun {
                 startSubscriber(prototype, fleet);
             }
             long start = clock.nanoTime();
-            long deadline = spec.duration().isZero() ? Long.MAX_VALUE : start + spec.duration().toNanos();
+            long deadline = spec.duration().isZero() ? Long.MAX_VALUE
+                    : start + spec.warmup().toNanos() + spec.duration().toNanos();
             sampler.start();
             Thread ramp = new Thread(() -> ramp(prototype, fleet, sources, start), "loadgen-ramp");
             ramp.setDaemon(true);
             ramp.start();
-            awaitEndOfPublishing(fleet, ramp, deadline);
+            awaitEndOfPublishing(fleet, ramp, deadline, spec.warmup().isZero() ? null : sampler,
+                    start + spec.warmup().toNanos());
             rampStopped = true;
             fleet.stopPublishing();
             ramp.join(TimeUnit.SECONDS.toMillis(10));
@@ -169,9 +171,11 @@ public final class LoadRun {
     /**
      * Waits for the end of the publish phase: the deadline, or every device done (all messages sent
      * and acknowledged, or its connection gone). A run without a deadline also ends when nothing
-     * moved for a while after the ramp, so a broker that stops acknowledging cannot hang it.
+     * moved for a while after the ramp, so a broker that stops acknowledging cannot hang it. With a
+     * warm-up, the sampler restarts the measurement once it is over.
      */
-    private void awaitEndOfPublishing(FleetContext fleet, Thread ramp, long deadline) {
+    private void awaitEndOfPublishing(FleetContext fleet, Thread ramp, long deadline, IntervalSampler warmupSampler,
+                                      long warmupEndNanos) {
         long stallNanos = stallLimitNanos();
         long lastProgress = metrics.sent.sum() + metrics.acked.sum() + metrics.errors();
         long lastChange = clock.nanoTime();
@@ -179,6 +183,11 @@ public final class LoadRun {
             long now = clock.nanoTime();
             if (now - deadline >= 0) {
                 return;
+            }
+            if (warmupSampler != null && now - warmupEndNanos >= 0) {
+                log.info("warm-up of {} over: measuring from here", spec.warmup());
+                warmupSampler.startMeasurement();
+                warmupSampler = null;
             }
             if (fleet.doneDevices.get() >= spec.devices()) {
                 return;

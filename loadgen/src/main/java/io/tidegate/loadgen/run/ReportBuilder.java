@@ -39,7 +39,8 @@ public final class ReportBuilder {
                 round3(clock.elapsedSeconds(endNanos)), round3(window), spec.describe(), counts, rates, spec.paced(),
                 summary(metrics.connectLatency.total()), summary(ack),
                 delivery.getTotalCount() == 0 ? null : summary(delivery),
-                metrics.errorsByKind(), timeline, percentiles(ack), percentiles(delivery));
+                metrics.errorsByKind(), timeline, percentiles(ack), percentiles(delivery),
+                spec.paced() ? summary(metrics.sendLag.total()) : null);
     }
 
     /** Latency summary in milliseconds from a histogram in microseconds. */

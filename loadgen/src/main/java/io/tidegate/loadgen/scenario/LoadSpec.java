@@ -25,6 +25,7 @@ public record LoadSpec(
         double ratePerDevice,
         long messagesPerDevice,
         Duration duration,
+        Duration warmup,
         int qos,
         boolean mqtt5,
         TopicTemplate topic,
@@ -73,6 +74,10 @@ public record LoadSpec(
         if (duration.isZero() && messages == 0) {
             throw new ScenarioException("duration: 0 needs messages > 0, or the run would never end");
         }
+        Duration warmup = Durations.parse("warmup", or(s.warmup, "0"));
+        if (!warmup.isZero() && duration.isZero()) {
+            throw new ScenarioException("warmup: needs a duration, since the measurement starts after it");
+        }
         int qos = range("qos", or(s.qos, 1), 0, 2);
         String version = or(s.mqttVersion, "3.1.1");
         boolean mqtt5 = switch (version) {
@@ -103,7 +108,7 @@ public record LoadSpec(
         Duration connectTimeout = Durations.parse("connectTimeout", or(s.connectTimeout, "10s"));
         Duration drainTimeout = Durations.parse("drainTimeout", or(s.drainTimeout, "10s"));
         return new LoadSpec(broker, devices, prefix, firstDevice, connectRate, maxPending, rate, messages, duration,
-                qos, mqtt5, topic, payload, inFlight, keepAlive, s.username, s.password, tls,
+                warmup, qos, mqtt5, topic, payload, inFlight, keepAlive, s.username, s.password, tls,
                 or(s.localAddresses, "auto"), ioThreads, subscribe, connectTimeout, drainTimeout);
     }
 
@@ -126,6 +131,9 @@ public record LoadSpec(
         m.put("rate", paced() ? ratePerDevice : "unlimited");
         m.put("messages", messagesPerDevice == 0 ? "unlimited" : messagesPerDevice);
         m.put("duration", duration.isZero() ? "until messages are sent" : Durations.format(duration));
+        if (!warmup.isZero()) {
+            m.put("warmup", Durations.format(warmup));
+        }
         m.put("qos", qos);
         m.put("mqttVersion", mqtt5 ? "5" : "3.1.1");
         m.put("topic", topic.text());

@@ -47,6 +47,10 @@ public final class ScenarioSettings {
     @Option(names = "--messages", paramLabel = "N", description = "Publishes per device, then stop; 0 = until the duration ends (default 0)")
     Long messages;
 
+    @JsonProperty("warmup")
+    @Option(names = "--warmup", paramLabel = "TIME", description = "Publish this long before measuring (the load generator's JIT and the broker warm up on the same schedule); added to the duration; counts and latencies restart after it (default 0)")
+    String warmup;
+
     @JsonProperty("duration")
     @Option(names = "--duration", paramLabel = "TIME", description = "Run time including the connect ramp, e.g. 30s, 5m; 0 = until all messages are sent (default 30s)")
     String duration;

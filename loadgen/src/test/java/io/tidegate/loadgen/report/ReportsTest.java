@@ -42,7 +42,8 @@ class ReportsTest {
                 new RunReport.Counts(50, 50, 50, 10_000, 9_998, 2, 0, 2_000_000, 2),
                 new RunReport.Rates(1020.4, 1020.2, 0), true,
                 ReportBuilder.summary(uniformMicros()), ReportBuilder.summary(ack), null,
-                Map.of("puback 0x87", 2L), timeline, ReportBuilder.percentiles(ack), List.of());
+                Map.of("puback 0x87", 2L), timeline, ReportBuilder.percentiles(ack), List.of(),
+                ReportBuilder.summary(uniformMicros()));
     }
 
     @Test
@@ -73,6 +74,7 @@ class ReportsTest {
 
         assertThat(json.at("/counts/acked").asLong()).isEqualTo(9_998);
         assertThat(json.at("/counts/unacknowledged").asLong()).isEqualTo(2);
+        assertThat(json.at("/sendLag/count").asLong()).isEqualTo(uniformMicros().getTotalCount());
         assertThat(json.at("/rates/ackedPerSecond").asDouble()).isEqualTo(1020.2);
         assertThat(json.at("/ackLatency/p99").asDouble()).isGreaterThan(9.8);
         assertThat(json.at("/errors/puback 0x87").asLong()).isEqualTo(2);
@@ -112,7 +114,7 @@ class ReportsTest {
         settings.put("topic", "<script>alert(1)</script>");
         RunReport report = new RunReport(base.tool(), base.startedAt(), base.durationSeconds(), base.publishWindowSeconds(),
                 settings, base.counts(), base.rates(), false, base.connectLatency(), base.ackLatency(), null,
-                base.errors(), base.timeline(), base.ackPercentiles(), base.deliveryPercentiles());
+                base.errors(), base.timeline(), base.ackPercentiles(), base.deliveryPercentiles(), null);
 
         assertThat(HtmlReport.render(report)).contains("&lt;script&gt;").doesNotContain("<script>");
     }
@@ -122,6 +124,6 @@ class ReportsTest {
         String text = TextReport.render(sampleReport());
 
         assertThat(text).contains("9,998 acknowledged", "2 unacknowledged", "1,020.2 acked/s", "publish→ack*",
-                "coordinated-omission", "puback 0x87");
+                "coordinated-omission", "puback 0x87", "send lag†", "load generator itself");
     }
 }

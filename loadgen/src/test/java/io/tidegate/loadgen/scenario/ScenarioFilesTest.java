@@ -122,4 +122,15 @@ class ScenarioFilesTest {
         assertThat(Durations.parse("d", "1.5m")).isEqualTo(Duration.ofSeconds(90));
         assertThat(Durations.parse("d", "2h")).isEqualTo(Duration.ofHours(2));
     }
+
+    @Test
+    void warmupComesFromTheFileOrTheFlagAndNeedsADuration() throws IOException {
+        assertThat(LoadSpec.from(flags("--rate", "100")).warmup()).isZero();
+        LoadSpec fromFile = LoadSpec.from(ScenarioFiles.load(scenario("warmup: 10s\nduration: 30s\n")));
+        assertThat(fromFile.warmup()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(fromFile.describe()).containsEntry("warmup", "10s");
+        assertThat(LoadSpec.from(flags("--warmup", "5s")).warmup()).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> LoadSpec.from(flags("--warmup", "5s", "--duration", "0", "--messages", "10")))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("warmup");
+    }
 }
