@@ -43,6 +43,8 @@ public final class MqttConnection implements PublishOrigin {
     /** The Session Expiry Interval this connection started with: DISCONNECT may not raise it from 0 [MQTT-3.14.2-2]. */
     private final long connectSessionExpirySeconds;
 
+    /** The session's drain on this connection, made once rather than per hand-over. */
+    private final Runnable drainTask = () -> session().drain(this);
     /** Set once the server decided to disconnect a client that let its session's queue overflow. */
     private final AtomicBoolean quotaDisconnect = new AtomicBoolean();
 
@@ -98,6 +100,10 @@ public final class MqttConnection implements PublishOrigin {
 
     public TopicPolicy policy() {
         return policy;
+    }
+
+    Runnable drainTask() {
+        return drainTask;
     }
 
     int outboundWindow() {

@@ -32,7 +32,7 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
 
     private final MqttServerContext server;
     /** Accepted messages the ring had no room for yet, in arrival order; each retained. */
-    private final ArrayDeque<MqttPublishMessage> waiting = new ArrayDeque<>();
+    private ArrayDeque<MqttPublishMessage> waiting; // made on the first pause: most sockets never pause
     private ScheduledFuture<?> retry;
     private long retryMicros = MIN_RETRY_MICROS;
 
@@ -160,7 +160,10 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
             return; // a full outbox holds QoS 1/2 back; QoS 0 is dropped and counted, the socket read on
         }
         server.metrics().messageIn(qos, publish.payload().readableBytes());
-        if (!waiting.isEmpty() || !ingest(connection, publish)) {
+        if (hasWaiting() || !ingest(connection, publish)) {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>();
+            }
             waiting.add(publish.retain());
             pause(ctx);
         }
@@ -189,6 +192,10 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
         return server.ring().tryPublish(IngestWriters.PUBLISH, connection, publish);
     }
 
+    private boolean hasWaiting() {
+        return waiting != null && !waiting.isEmpty();
+    }
+
     /** Stops reading the socket until the waiting messages are in the ring. */
     private void pause(ChannelHandlerContext ctx) {
         ctx.channel().config().setAutoRead(false);
@@ -205,7 +212,7 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         MqttConnection connection = MqttConnection.of(ctx.channel());
-        while (!waiting.isEmpty()) {
+        while (hasWaiting()) {
             if (!ingest(connection, waiting.peek())) {
                 if (!server.ring().isRunning()) {
                     // Shutting down: the messages were never acknowledged; the client sends them again.
@@ -234,7 +241,7 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
 
     private void releaseWaiting() {
         MqttPublishMessage message;
-        while ((message = waiting.poll()) != null) {
+        while (waiting != null && (message = waiting.poll()) != null) {
             message.release();
         }
     }
@@ -246,7 +253,7 @@ final class MqttPublishHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !waiting.isEmpty()) {
+        if (evt instanceof IdleStateEvent && hasWaiting()) {
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -10,13 +10,14 @@ import io.tidegate.security.Identity;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +40,8 @@ public final class MqttSession implements PublishOrigin {
      * Maximum, and 5.0 defaults to 65,535): bounds what one slow subscriber holds in memory.
      */
     static final int MAX_OUTBOUND_IN_FLIGHT = 1_024;
+    /** Stands for an empty waiting queue; never written to. */
+    private static final ArrayDeque<Delivery> NO_DELIVERIES = new ArrayDeque<>(0);
 
     private final String clientId;
     /** The identity that made the session: a client id reused by another identity starts afresh. */
@@ -67,16 +70,20 @@ public final class MqttSession implements PublishOrigin {
     private final Queue<Object> outbound = new ConcurrentLinkedQueue<>();
     /** Deliveries in {@link #outbound} and {@link #waiting}: bounded by {@link #maxQueued}. */
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** 1 while a drain is scheduled on the event loop: at most one at a time. */
+    private volatile int drainScheduled;
+    private static final AtomicIntegerFieldUpdater<MqttSession> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(MqttSession.class, "drainScheduled");
     /** Ack stage thread only: already in this batch's list of sessions to hand over. */
     boolean touchedInBatch;
 
-    // Owned by the attached connection's event loop (or the registry's lock while offline).
+    // Owned by the attached connection's event loop (or the registry's lock while offline). Made on
+    // first use: most sessions are devices that only publish, and there are tens of thousands.
     /** QoS 2 packet ids received and not yet released: true once stored and PUBREC sent. */
-    private final Map<Integer, Boolean> inboundQos2 = new HashMap<>();
+    private Map<Integer, Boolean> inboundQos2;
     /** Sent, unacknowledged QoS 1/2 deliveries by packet id, in the order they were sent. */
-    private final LinkedHashMap<Integer, InFlight> outboundInFlight = new LinkedHashMap<>();
-    private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+    private LinkedHashMap<Integer, InFlight> outboundInFlight;
+    private ArrayDeque<Delivery> waiting;
     private int nextPacketId = 1;
 
     MqttSession(String clientId, Identity owner, int maxQueued, MqttMetrics metrics, MqttDisconnector disconnector) {
@@ -156,8 +163,8 @@ public final class MqttSession implements PublishOrigin {
     /** Asks the attached connection's event loop to write what was enqueued; at most one drain is pending. */
     void handOver() {
         MqttConnection c = connection;
-        if (c != null && drainScheduled.compareAndSet(false, true)) {
-            c.channel().eventLoop().execute(() -> drain(c));
+        if (c != null && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            c.channel().eventLoop().execute(c.drainTask());
         }
     }
 
@@ -184,7 +191,7 @@ public final class MqttSession implements PublishOrigin {
         c.markReady();
         Channel channel = c.channel();
         if (sessionPresent) {
-            var entries = outboundInFlight.entrySet().iterator();
+            var entries = sent().entrySet().iterator();
             while (entries.hasNext()) {
                 var entry = entries.next();
                 InFlight f = entry.getValue();
@@ -197,15 +204,16 @@ public final class MqttSession implements PublishOrigin {
                 }
             }
         } else {
-            outboundInFlight.clear();
+            sent().clear();
         }
         sendWaiting(c);
         channel.flush();
         handOver();
     }
 
-    private void drain(MqttConnection c) {
-        drainScheduled.set(false);
+    /** Runs on {@code c}'s event loop: writes what the ack stage handed over. */
+    void drain(MqttConnection c) {
+        drainScheduled = 0;
         if (!owns(c)) {
             handOver(); // moved to another connection meanwhile: let its event loop drain
             return;
@@ -239,7 +247,7 @@ public final class MqttSession implements PublishOrigin {
         if (ack.qos() == 1) {
             c.channel().write(c.reply(MqttMessageType.PUBACK, ack.packetId(), ReasonCodes.SUCCESS));
         } else {
-            inboundQos2.put(ack.packetId(), Boolean.TRUE);
+            qos2().put(ack.packetId(), Boolean.TRUE);
             c.channel().write(c.reply(MqttMessageType.PUBREC, ack.packetId(), ReasonCodes.SUCCESS));
         }
         return true;
@@ -255,10 +263,10 @@ public final class MqttSession implements PublishOrigin {
             return false;
         }
         if (!ack.stored()) {
-            inboundQos2.remove(ack.packetId()); // not stored: the client's re-send is stored afresh
+            qos2().remove(ack.packetId()); // not stored: the client's re-send is stored afresh
             return false;
         }
-        inboundQos2.put(ack.packetId(), Boolean.TRUE);
+        qos2().put(ack.packetId(), Boolean.TRUE);
         c.channel().write(c.reply(MqttMessageType.PUBREC, ack.packetId(), ReasonCodes.SUCCESS));
         return true;
     }
@@ -271,7 +279,7 @@ public final class MqttSession implements PublishOrigin {
             return false;
         }
         if (ack.qos() == 2) {
-            inboundQos2.remove(ack.packetId());
+            qos2().remove(ack.packetId());
         }
         metrics.rejected("store_failed");
         MqttMessageType type = ack.qos() == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
@@ -283,18 +291,18 @@ public final class MqttSession implements PublishOrigin {
 
     /** QoS 2: whether {@code packetId} is already received and not yet released (a duplicate). */
     Boolean qos2State(MqttConnection c, int packetId) {
-        return owns(c) ? inboundQos2.get(packetId) : null;
+        return owns(c) && inboundQos2 != null ? inboundQos2.get(packetId) : null;
     }
 
     void qos2Received(MqttConnection c, int packetId) {
         if (owns(c)) {
-            inboundQos2.put(packetId, Boolean.FALSE);
+            qos2().put(packetId, Boolean.FALSE);
         }
     }
 
     /** PUBREL: forgets the packet id; false when it was unknown. */
     boolean qos2Released(MqttConnection c, int packetId) {
-        return owns(c) && inboundQos2.remove(packetId) != null;
+        return owns(c) && inboundQos2 != null && inboundQos2.remove(packetId) != null;
     }
 
     // ---- deliveries ----
@@ -341,15 +349,15 @@ public final class MqttSession implements PublishOrigin {
             metrics.delivered();
             return true;
         }
-        if (!waiting.isEmpty() || !canSend(c)) {
+        if (!waitingView().isEmpty() || !canSend(c)) {
             // Behind earlier deliveries, or the client's window is full, or its socket cannot take
             // more: wait here (bounded) instead of piling up in Netty's outbound buffer.
-            if (waiting.size() >= maxQueued) {
+            if (waitingView().size() >= maxQueued) {
                 queued.decrementAndGet();
                 overflowed(c);
                 return false;
             }
-            waiting.add(delivery);
+            waitingForWrite().add(delivery);
             return false;
         }
         queued.decrementAndGet();
@@ -375,12 +383,12 @@ public final class MqttSession implements PublishOrigin {
     }
 
     private boolean canSend(MqttConnection c) {
-        return outboundInFlight.size() < c.outboundWindow() && c.channel().isWritable() && c.isOpen();
+        return sent().size() < c.outboundWindow() && c.channel().isWritable() && c.isOpen();
     }
 
     private boolean send(MqttConnection c, Delivery delivery) {
         int packetId = nextPacketId();
-        outboundInFlight.put(packetId, new InFlight(delivery));
+        sentForWrite().put(packetId, new InFlight(delivery));
         c.channel().write(publishMessage(c, delivery, packetId, false));
         metrics.delivered();
         return true;
@@ -410,7 +418,7 @@ public final class MqttSession implements PublishOrigin {
         do {
             int id = nextPacketId;
             nextPacketId = id == 0xFFFF ? 1 : id + 1;
-            if (!outboundInFlight.containsKey(id)) {
+            if (!sent().containsKey(id)) {
                 return id;
             }
         } while (true);
@@ -418,7 +426,7 @@ public final class MqttSession implements PublishOrigin {
 
     /** PUBACK (QoS 1) or PUBCOMP (QoS 2) from the client: the delivery is complete. */
     void deliveryCompleted(MqttConnection c, int packetId) {
-        if (owns(c) && outboundInFlight.remove(packetId) != null) {
+        if (owns(c) && sent().remove(packetId) != null) {
             sendWaiting(c);
         }
     }
@@ -433,7 +441,7 @@ public final class MqttSession implements PublishOrigin {
             deliveryCompleted(c, packetId);
             return;
         }
-        InFlight f = outboundInFlight.get(packetId);
+        InFlight f = sent().get(packetId);
         if (f != null) {
             f.released = true; // re-sent as PUBREL, never as PUBLISH, after a reconnect [MQTT-4.3.3-6]
         }
@@ -447,8 +455,8 @@ public final class MqttSession implements PublishOrigin {
             return;
         }
         boolean wrote = false;
-        while (!waiting.isEmpty() && canSend(c)) {
-            Delivery next = waiting.poll();
+        while (!waitingView().isEmpty() && canSend(c)) {
+            Delivery next = waitingView().poll();
             queued.decrementAndGet();
             if (next.publish().expired(System.currentTimeMillis())) {
                 // [MQTT-3.3.2-5]: expired before onward delivery started.
@@ -462,36 +470,67 @@ public final class MqttSession implements PublishOrigin {
         }
     }
 
+    private Map<Integer, Boolean> qos2() {
+        if (inboundQos2 == null) {
+            inboundQos2 = new HashMap<>();
+        }
+        return inboundQos2;
+    }
+
+    /** The sent deliveries; an empty view until there is one. */
+    private Map<Integer, InFlight> sent() {
+        return outboundInFlight == null ? Collections.emptyMap() : outboundInFlight;
+    }
+
+    private Map<Integer, InFlight> sentForWrite() {
+        if (outboundInFlight == null) {
+            outboundInFlight = new LinkedHashMap<>();
+        }
+        return outboundInFlight;
+    }
+
+    /** The waiting deliveries; an empty queue until there is one. */
+    private ArrayDeque<Delivery> waitingView() {
+        return waiting == null ? NO_DELIVERIES : waiting;
+    }
+
+    private ArrayDeque<Delivery> waitingForWrite() {
+        if (waiting == null) {
+            waiting = new ArrayDeque<>();
+        }
+        return waiting;
+    }
+
     // ---- the session's end, snapshots (registry lock, offline) ----
 
     /** Drops everything the session holds for its client; returns how many QoS 1/2 messages that was. */
     int discardAll() {
-        int dropped = outboundInFlight.size() + waiting.size();
+        int dropped = sent().size() + waitingView().size();
         Object item;
         while ((item = outbound.poll()) != null) {
             if (item instanceof Delivery d && d.qos() > 0) {
                 dropped++;
             }
         }
-        outboundInFlight.clear();
-        waiting.clear();
-        inboundQos2.clear();
+        sent().clear();
+        waitingView().clear();
+        inboundQos2 = null;
         queued.set(0);
         return dropped;
     }
 
     /** What an offline session holds, for the session snapshot. Registry lock, offline. */
     SessionState state() {
-        List<Delivery> pending = new ArrayList<>(waiting);
+        List<Delivery> pending = new ArrayList<>(waitingView());
         for (Object item : outbound) {
             if (item instanceof Delivery d) {
                 pending.add(d);
             }
         }
         Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
-        outboundInFlight.forEach((id, f) -> inFlight.put(id, new InFlight(f.delivery, f.released)));
+        sent().forEach((id, f) -> inFlight.put(id, new InFlight(f.delivery, f.released)));
         List<Integer> qos2 = new ArrayList<>();
-        inboundQos2.forEach((id, stored) -> {
+        qos2().forEach((id, stored) -> {
             if (stored) {
                 qos2.add(id);
             }
@@ -501,7 +540,7 @@ public final class MqttSession implements PublishOrigin {
 
     /** Restores what {@link #state()} gave, into a new offline session. */
     void restore(SessionState state) {
-        outboundInFlight.putAll(state.inFlight());
+        sentForWrite().putAll(state.inFlight());
         for (Delivery d : state.pending()) {
             if (queued.get() < maxQueued) {
                 queued.incrementAndGet();
@@ -510,7 +549,7 @@ public final class MqttSession implements PublishOrigin {
                 metrics.dropped("session_queue_full");
             }
         }
-        state.releasedQos2().forEach(id -> inboundQos2.put(id, Boolean.TRUE));
+        state.releasedQos2().forEach(id -> qos2().put(id, Boolean.TRUE));
         nextPacketId = state.nextPacketId();
     }
 
