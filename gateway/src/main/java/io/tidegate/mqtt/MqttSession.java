@@ -560,14 +560,6 @@ public final class MqttSession implements PublishOrigin {
 
     /** One message for this subscriber at the QoS it gets, with the RETAIN flag and subscription ids it gets. */
     record Delivery(OutboundPublish publish, int qos, boolean retain, int[] subscriptionIds) {
-
-        Delivery(OutboundPublish publish, int qos, boolean retain) {
-            this(publish, qos, retain, OutboundPublish.NO_SUBSCRIPTION_IDS);
-        }
-
-        Delivery(OutboundPublish publish, int qos) {
-            this(publish, qos, false);
-        }
     }
 
     /** A QoS 1/2 delivery sent and not completed; {@code released}: QoS 2, PUBREC received and PUBREL sent. */

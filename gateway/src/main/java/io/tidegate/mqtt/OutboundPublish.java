@@ -41,18 +41,15 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
         return expirySeconds - Math.max(0, nowMillis - receivedAtMillis) / 1000;
     }
 
+    /** A plain PUBLISH: RETAIN 0, no DUP, no subscription identifiers, the whole topic. */
     MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version) {
-        return toMessage(qos, packetId, version, false);
-    }
-
-    /** @param retain the RETAIN flag: set for retained messages sent to a new subscription [MQTT-3.3.1-8] */
-    MqttPublishMessage toMessage(int qos, int packetId, MqttVersion version, boolean retain) {
-        return toMessage(qos, packetId, version, retain, false, NO_SUBSCRIPTION_IDS, topic, 0);
+        return toMessage(qos, packetId, version, false, false, NO_SUBSCRIPTION_IDS, topic, 0);
     }
 
     /**
      * The PUBLISH for one subscriber.
      *
+     * @param retain          the RETAIN flag: set for retained messages sent to a new subscription [MQTT-3.3.1-8]
      * @param dup             DUP: a re-delivery of a packet sent on an earlier connection [MQTT-3.3.1-1]
      * @param subscriptionIds MQTT 5 Subscription Identifiers of the matching subscriptions [MQTT-3.3.4-3]
      * @param wireTopic       the topic to write: the topic, or empty when {@code topicAlias} stands for it
@@ -80,11 +77,6 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
         }
         MqttPublishVariableHeader variable = new MqttPublishVariableHeader(wireTopic, qos == 0 ? -1 : packetId, props);
         return new MqttPublishMessage(header, variable, Unpooled.wrappedBuffer(payload));
-    }
-
-    /** The size of {@link #toMessage} on the wire, to check against the client's Maximum Packet Size. */
-    int packetSize(int qos, MqttVersion version) {
-        return packetSize(qos, version, NO_SUBSCRIPTION_IDS, false);
     }
 
     /**

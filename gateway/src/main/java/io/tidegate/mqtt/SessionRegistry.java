@@ -295,10 +295,6 @@ public final class SessionRegistry {
         return queued;
     }
 
-    synchronized MqttSession get(String clientId) {
-        return sessions.get(clientId);
-    }
-
     // ---- snapshot ----
 
     /** The offline sessions as they are now; call once no connection is left (at shutdown). */
