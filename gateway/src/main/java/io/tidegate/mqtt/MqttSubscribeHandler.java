@@ -175,7 +175,7 @@ final class MqttSubscribeHandler extends SimpleChannelInboundHandler<MqttMessage
                 if (send) {
                     for (RetainedMessages.Retained message : server.retained().matching(filter)) {
                         retained.add(new MqttSession.Delivery(message.publish(), Math.min(qos, message.qos()), true,
-                                subscriptionId == 0 ? OutboundPublish.NO_SUBSCRIPTION_IDS : new int[] {subscriptionId}));
+                                OutboundPublish.subscriptionIds(subscriptionId)));
                     }
                 }
             }

@@ -23,6 +23,11 @@ record OutboundPublish(String topic, byte[] payload, MessageProperties propertie
 
     static final int[] NO_SUBSCRIPTION_IDS = new int[0];
 
+    /** The identifiers a delivery for one subscription carries: its own, if it has one (0: none). */
+    static int[] subscriptionIds(int subscriptionId) {
+        return subscriptionId == 0 ? NO_SUBSCRIPTION_IDS : new int[] {subscriptionId};
+    }
+
     /** Received now. */
     OutboundPublish(String topic, byte[] payload, MessageProperties properties) {
         this(topic, payload, properties, System.currentTimeMillis());

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The sessions by client id, and their life (MQTT 5 section 4.1, MQTT 3.1.1 section 3.1.2.4): a
@@ -71,8 +72,7 @@ public final class SessionRegistry {
      * (that one is disconnected with 0x8E, session taken over [MQTT-3.1.4-3]).
      */
     void open(PendingOpen request) {
-        List<Runnable> after = new ArrayList<>();
-        synchronized (this) {
+        underLock(after -> {
             MqttSession existing = sessions.get(request.clientId());
             MqttConnection attached = existing == null ? null : existing.connection();
             if (attached != null) {
@@ -88,6 +88,17 @@ public final class SessionRegistry {
             } else {
                 openLocked(existing, request, after);
             }
+        });
+    }
+
+    /**
+     * Runs {@code work} under the lock; what it adds to its list (disconnects, wills, answering a
+     * connection) runs after the lock is released.
+     */
+    private void underLock(Consumer<List<Runnable>> work) {
+        List<Runnable> after = new ArrayList<>();
+        synchronized (this) {
+            work.accept(after);
         }
         after.forEach(Runnable::run);
     }
@@ -123,11 +134,9 @@ public final class SessionRegistry {
 
     /** The connection closed: its session ends, or waits offline (and a takeover waiting for it goes on). */
     void detach(MqttConnection connection) {
-        List<Runnable> after = new ArrayList<>();
-        synchronized (this) {
+        underLock(after -> {
             detachLocked(connection, after);
-        }
-        after.forEach(Runnable::run);
+        });
     }
 
     private void detachLocked(MqttConnection connection, List<Runnable> after) {
@@ -182,8 +191,7 @@ public final class SessionRegistry {
      * session was already attached to it, detaches.
      */
     void abandon(Channel channel, String clientId) {
-        List<Runnable> after = new ArrayList<>();
-        synchronized (this) {
+        underLock(after -> {
             MqttSession session = sessions.get(clientId);
             if (session == null) {
                 return;
@@ -193,8 +201,7 @@ public final class SessionRegistry {
             } else if (session.connection() != null && session.connection().channel() == channel) {
                 detachLocked(session.connection(), after);
             }
-        }
-        after.forEach(Runnable::run);
+        });
     }
 
     /** MQTT 5 DISCONNECT with a Session Expiry Interval: the session now expires after that. */
@@ -203,16 +210,14 @@ public final class SessionRegistry {
     }
 
     private void expire(MqttSession session) {
-        List<Runnable> after = new ArrayList<>();
-        synchronized (this) {
+        underLock(after -> {
             if (session.ended || session.connection() != null || sessions.get(session.clientId()) != session) {
                 return;
             }
             events.info("session expired client={} queued={}", session.clientId(), session.queuedMessages());
             // [MQTT-4.1.0-2]: the state goes once the interval passed; a will still waiting goes out now.
             endLocked(session, session.pendingWill, after);
-        }
-        after.forEach(Runnable::run);
+        });
     }
 
     private void willDue(MqttSession session) {
@@ -313,8 +318,7 @@ public final class SessionRegistry {
 
     /** Puts a saved session back, offline, with its subscriptions and messages; an expired one is dropped. */
     void restore(Saved saved) {
-        List<Runnable> after = new ArrayList<>();
-        synchronized (this) {
+        underLock(after -> {
             long now = System.currentTimeMillis();
             if (sessions.containsKey(saved.clientId())) {
                 return;
@@ -337,7 +341,6 @@ public final class SessionRegistry {
                 }
                 scheduleExpiry(session, Math.min(saved.expiresAtMillis(), now + session.expirySeconds * 1000));
             }
-        }
-        after.forEach(Runnable::run);
+        });
     }
 }

@@ -100,8 +100,7 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
                         continue;
                     }
                     deliver(subscriber, event, copy, options.qos(), options.retainAsPublished(),
-                            options.subscriptionId() == 0 ? OutboundPublish.NO_SUBSCRIPTION_IDS
-                                    : new int[] {options.subscriptionId()});
+                            OutboundPublish.subscriptionIds(options.subscriptionId()));
                 }
             } else {
                 deliverMerged(event, copy, origin);
@@ -139,8 +138,7 @@ public final class StoredMessageDispatcher implements StoredMessageListener {
     /** One member of each matching shared group, taking turns; RETAIN as for any established subscription. */
     private void deliverShared(IngestEvent event, OutboundPublish[] copy) {
         shared.match(event.topic(), (member, options) -> deliver(member, event, copy, options.qos(),
-                options.retainAsPublished(), options.subscriptionId() == 0 ? OutboundPublish.NO_SUBSCRIPTION_IDS
-                        : new int[] {options.subscriptionId()}));
+                options.retainAsPublished(), OutboundPublish.subscriptionIds(options.subscriptionId())));
     }
 
     /** The options of one subscriber's overlapping subscriptions, merged. */
