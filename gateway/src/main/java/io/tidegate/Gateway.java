@@ -1,5 +1,6 @@
 package io.tidegate;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -42,6 +43,7 @@ import io.tidegate.mqtt.topic.SubscriptionTree;
 import io.tidegate.outbox.DiskSpace;
 import io.tidegate.outbox.Outbox;
 import io.tidegate.outbox.OutboxBudget;
+import io.tidegate.outbox.OutboxPretoucher;
 import io.tidegate.outbox.Outboxes;
 import io.tidegate.pipeline.IngestRing;
 import io.tidegate.pipeline.RingDownstreamSink;
@@ -101,6 +103,7 @@ public final class Gateway implements AutoCloseable, StatusSource {
     private DevelopmentPkiFiles developmentPki;
     private AwsHttp awsHttp;
     private RetainedSnapshot retainedSnapshot;
+    private OutboxPretoucher pretoucher;
     private volatile boolean stopping;
 
     private Gateway(TidegateConfig config) {
@@ -129,6 +132,12 @@ public final class Gateway implements AutoCloseable, StatusSource {
             budgets.put(outbox.name(), new OutboxBudget(outbox, config.destinations().get(outbox.name()).outbox(), disk));
         }
         registerOutboxGauges();
+        if (config.outbox().pretouchAheadBytes() > 0) {
+            pretoucher = OutboxPretoucher.start(outboxes.all(), config.outbox().pretouchAheadBytes());
+            FunctionCounter.builder("tidegate.outbox.pretouched", pretoucher, OutboxPretoucher::touchedBytes)
+                    .baseUnit("bytes").description("Bytes of the outbox files read into the page cache ahead of the appenders")
+                    .register(registry);
+        }
 
         SubscriptionTree<MqttSession> subscriptions = new SubscriptionTree<>();
         RetainedMessages retained = new RetainedMessages();
@@ -387,6 +396,9 @@ public final class Gateway implements AutoCloseable, StatusSource {
         }
         if (forwardersStopped && awsHttp != null) {
             awsHttp.close();
+        }
+        if (pretoucher != null) {
+            pretoucher.close(); // the ring has drained: nothing appends any more
         }
         if (forwardersStopped) {
             if (outboxes != null) {

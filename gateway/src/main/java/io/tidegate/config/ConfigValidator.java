@@ -42,6 +42,8 @@ public final class ConfigValidator {
             problems.range(root.child("outbox").child("syncIntervalMs"), config.outbox().syncIntervalMs(), 10, 60_000);
             problems.range(root.child("outbox").child("minFreeDiskBytes"), config.outbox().minFreeDiskBytes(), 0,
                     Long.MAX_VALUE);
+            problems.range(root.child("outbox").child("pretouchAheadBytes"), config.outbox().pretouchAheadBytes(), 0,
+                    1L << 30);
         }
         DestinationValidator.checkDestinations(root.child("destinations"), config.destinations(), problems);
         if (problems.present(root.child("routing"), config.routing(), ConfigShape.of(RoutingConfig.class).expected())) {

@@ -7,19 +7,28 @@ package io.tidegate.config;
  * @param sync              when appended entries are forced to the disk (see {@link SyncPolicy})
  * @param syncIntervalMs    {@code interval}: how often
  * @param minFreeDiskBytes  free space to keep on the outbox file system; below it the outboxes count as full
+ * @param pretouchAheadBytes how far ahead of the appender a background thread faults in the queue
+ *                          file's pages, so the ingest thread does not; 0 turns it off
  */
-public record OutboxConfig(RollCycle rollCycle, SyncPolicy sync, Integer syncIntervalMs, Long minFreeDiskBytes) {
+public record OutboxConfig(RollCycle rollCycle, SyncPolicy sync, Integer syncIntervalMs, Long minFreeDiskBytes,
+                           Long pretouchAheadBytes) {
 
     public OutboxConfig {
         rollCycle = rollCycle == null ? RollCycle.TEN_MINUTELY : rollCycle;
         sync = sync == null ? SyncPolicy.NONE : sync;
         syncIntervalMs = syncIntervalMs == null ? 1000 : syncIntervalMs;
         minFreeDiskBytes = minFreeDiskBytes == null ? 256L * 1024 * 1024 : minFreeDiskBytes;
+        pretouchAheadBytes = pretouchAheadBytes == null ? 16L * 1024 * 1024 : pretouchAheadBytes;
+    }
+
+    /** The defaults with {@code sync} and {@code syncIntervalMs}. */
+    public OutboxConfig(RollCycle rollCycle, SyncPolicy sync, Integer syncIntervalMs, Long minFreeDiskBytes) {
+        this(rollCycle, sync, syncIntervalMs, minFreeDiskBytes, null);
     }
 
     /** The defaults with {@code rollCycle}. */
     public OutboxConfig(RollCycle rollCycle) {
-        this(rollCycle, null, null, null);
+        this(rollCycle, null, null, null, null);
     }
 
     public enum RollCycle { FIVE_MINUTELY, TEN_MINUTELY, HALF_HOURLY, HOURLY, DAILY }

@@ -39,6 +39,7 @@ public final class Outbox implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final boolean readOnly;
     private final OutboxStats stats = new OutboxStats();
+    private final AppendFrontier frontier = new AppendFrontier();
     private final DateTimeFormatter cycleFileFormat;
     /**
      * The last index when the queue was opened: entries up to it are counted into the backlog by the
@@ -124,7 +125,7 @@ public final class Outbox implements AutoCloseable {
 
     /** A new appender for the calling thread. */
     public OutboxAppender newAppender() {
-        return new OutboxAppender(queue.createAppender(), stats);
+        return new OutboxAppender(queue.createAppender(), stats, frontier);
     }
 
     /**
@@ -243,6 +244,15 @@ public final class Outbox implements AutoCloseable {
             queue.refreshDirectoryListing();
         }
         deletedBelowCycle = committedCycle;
+    }
+
+    AppendFrontier frontier() {
+        return frontier;
+    }
+
+    /** The queue file of {@code cycle}, which exists once an appender has written to that cycle. */
+    Path cycleFile(int cycle) {
+        return directory.resolve(cycleFileName(cycle));
     }
 
     private String cycleFileName(int cycle) {

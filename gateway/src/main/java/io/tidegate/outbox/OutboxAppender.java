@@ -15,10 +15,12 @@ public final class OutboxAppender implements AutoCloseable {
 
     private final ExcerptAppender appender;
     private final OutboxStats stats;
+    private final AppendFrontier frontier;
 
-    OutboxAppender(ExcerptAppender appender, OutboxStats stats) {
+    OutboxAppender(ExcerptAppender appender, OutboxStats stats, AppendFrontier frontier) {
         this.appender = appender;
         this.stats = stats;
+        this.frontier = frontier;
     }
 
     /**
@@ -38,6 +40,7 @@ public final class OutboxAppender implements AutoCloseable {
                        boolean retain, MessageProperties props, List<Map.Entry<String, String>> settings,
                        byte[] payload, int payloadLength) {
         long size;
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> bytes = dc.wire().bytes();
             long start = bytes.writePosition();
@@ -48,8 +51,11 @@ public final class OutboxAppender implements AutoCloseable {
                 dc.rollbackOnClose();
                 throw e;
             }
-            size = bytes.writePosition() - start;
+            end = bytes.writePosition();
+            size = end - start;
         }
+        // The wire's bytes are the whole cycle file mapped, so its write position is the file offset.
+        frontier.advance(appender.cycle(), end);
         stats.appended(size);
         return appender.lastIndexAppended();
     }

@@ -122,6 +122,15 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void pretouchDistanceIsBounded() {
+        assertThat(problems("outbox: {pretouchAheadBytes: -1}\n"))
+                .containsExactly("outbox.pretouchAheadBytes: -1 is not allowed; expected an integer from 0 to 1073741824");
+        assertThat(problems("outbox: {pretouchAheadBytes: 1073741825}\n")).hasSize(1);
+        assertThat(loadYaml(dir, "outbox: {}\n").outbox().pretouchAheadBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(loadYaml(dir, "outbox: {pretouchAheadBytes: 0}\n").outbox().pretouchAheadBytes()).isZero();
+    }
+
+    @Test
     void routingNeedsAConfiguredEnabledDestination() {
         assertThat(problems("routing: {defaultDestination: s3}\n")).containsExactly(
                 "routing.defaultDestination: \"s3\" is not allowed; expected the name of an enabled destination (file)");

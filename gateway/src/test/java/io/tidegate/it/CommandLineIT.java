@@ -106,6 +106,8 @@ class CommandLineIT {
         String metrics = get("http://127.0.0.1:" + admin + "/metrics");
         assertThat(metrics).contains("tidegate_messages_in_total{qos=\"1\"} 2.0");
         assertThat(metrics).contains("tidegate_forwarded_messages_total{destination=\"file\"} 2.0");
+        assertThat(metrics).as("the outbox file is read ahead of the appender")
+                .containsPattern("(?m)^tidegate_outbox_pretouched_bytes_total [1-9]");
         assertThat(get("http://127.0.0.1:" + admin + "/readyz")).startsWith("ready");
         assertThat(get("http://127.0.0.1:" + admin + "/api/status")).contains("\"state\" : \"healthy\"");
 
