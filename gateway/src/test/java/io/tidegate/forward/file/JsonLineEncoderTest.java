@@ -178,6 +178,50 @@ class JsonLineEncoderTest {
         assertThat(encoder.encode(List.of()).remaining()).isZero();
     }
 
+    @Test
+    void aPayloadLargerThanTheGeneratorsBufferIsEmbeddedOnOneLine() throws IOException {
+        StringBuilder json = new StringBuilder("{\n");
+        for (int i = 0; i < 2_000; i++) {
+            json.append("  \"k").append(i).append("\": \"v\",\r\n");
+        }
+        json.append("  \"last\": [1,\n2]\n}");
+        byte[] payload = json.toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(payload.length).as("past Jackson's 8,000-byte output buffer").isGreaterThan(30_000);
+
+        String text = encode(entry(payload, MessageProperties.NONE));
+
+        assertThat(text).hasLineCount(1);
+        JsonNode line = single(text);
+        assertThat(line.get("payload")).isEqualTo(MAPPER.readTree(payload));
+        assertThat(line.get("payload").size()).isEqualTo(2_001);
+    }
+
+    @Test
+    void idAndTimeAreWrittenAsUuidAndInstantWriteThem() throws IOException {
+        java.util.Random random = new java.util.Random(7);
+        long[] millis = {0, 1, 999, 1000, -1, -1001, 1_717_243_200_000L, 1_717_243_200_100L,
+                253_402_300_799_999L, 253_402_300_800_000L, -62_167_219_200_000L, -62_167_219_200_001L};
+        List<OutboxEntry> batch = new ArrayList<>();
+        for (long ms : millis) {
+            batch.add(new OutboxEntry(0, new UUID(random.nextLong(), random.nextLong()), ms, "c", "t", 0, false,
+                    MessageProperties.NONE, new byte[0], 0));
+        }
+        for (int i = 0; i < 2_000; i++) {
+            long ms = i < 1_000 ? 1_717_243_200_000L + i * 7L : random.nextLong() % 300_000_000_000_000L;
+            batch.add(new OutboxEntry(0, new UUID(random.nextLong(), random.nextLong()), ms, "c", "t", 0, false,
+                    MessageProperties.NONE, new byte[0], 0));
+        }
+
+        List<JsonNode> lines = parseLines(decode(encoder.encode(batch)));
+
+        for (int i = 0; i < batch.size(); i++) {
+            OutboxEntry entry = batch.get(i);
+            assertThat(lines.get(i).get("id").asText()).isEqualTo(entry.messageId().toString());
+            assertThat(lines.get(i).get("ts").asText()).as("%d ms", entry.ingestTimeMillis())
+                    .isEqualTo(java.time.Instant.ofEpochMilli(entry.ingestTimeMillis()).toString());
+        }
+    }
+
     // ---- helpers ----
 
     private static OutboxEntry entry(byte[] payload, MessageProperties props) {
