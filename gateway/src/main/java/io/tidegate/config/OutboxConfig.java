@@ -18,7 +18,7 @@ public record OutboxConfig(RollCycle rollCycle, SyncPolicy sync, Integer syncInt
         sync = sync == null ? SyncPolicy.NONE : sync;
         syncIntervalMs = syncIntervalMs == null ? 1000 : syncIntervalMs;
         minFreeDiskBytes = minFreeDiskBytes == null ? 256L * 1024 * 1024 : minFreeDiskBytes;
-        pretouchAheadBytes = pretouchAheadBytes == null ? 16L * 1024 * 1024 : pretouchAheadBytes;
+        pretouchAheadBytes = pretouchAheadBytes == null ? 4L * 1024 * 1024 : pretouchAheadBytes;
     }
 
     /** The defaults with {@code sync} and {@code syncIntervalMs}. */

@@ -126,7 +126,7 @@ class ConfigValidatorTest {
         assertThat(problems("outbox: {pretouchAheadBytes: -1}\n"))
                 .containsExactly("outbox.pretouchAheadBytes: -1 is not allowed; expected an integer from 0 to 1073741824");
         assertThat(problems("outbox: {pretouchAheadBytes: 1073741825}\n")).hasSize(1);
-        assertThat(loadYaml(dir, "outbox: {}\n").outbox().pretouchAheadBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(loadYaml(dir, "outbox: {}\n").outbox().pretouchAheadBytes()).isEqualTo(4L * 1024 * 1024);
         assertThat(loadYaml(dir, "outbox: {pretouchAheadBytes: 0}\n").outbox().pretouchAheadBytes()).isZero();
     }
 

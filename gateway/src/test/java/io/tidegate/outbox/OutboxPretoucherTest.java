@@ -66,25 +66,38 @@ class OutboxPretoucherTest {
     }
 
     @Test
-    void readsAheadOfTheAppenderAndThenOnlyWhatItMovedOn() throws IOException {
+    void touchesAheadOfTheAppenderAndThenOnlyWhatItMovedOn() throws IOException {
         outbox = open();
         OutboxTest.append(outbox, 0, 10);
         long fileSize = Files.size(outbox.cycleFile(outbox.frontier().cycle()));
-        long ahead = Math.min(AHEAD, fileSize - outbox.frontier().position());
-        assertThat(ahead).as("Chronicle sizes the file past the appender").isPositive();
+        long position = outbox.frontier().position();
+        long end = Math.min(position + AHEAD, fileSize);
+        assertThat(end).as("Chronicle sizes the file past the appender").isGreaterThan(position);
         OutboxPretoucher pretoucher = new OutboxPretoucher(List.of(outbox), AHEAD);
 
         pretoucher.touchAll();
-        assertThat(pretoucher.touchedBytes()).isEqualTo(ahead);
+        assertThat(pretoucher.touchedBytes()).as("from the appender's page on").isEqualTo(end - (position & -4096));
 
         pretoucher.touchAll();
-        assertThat(pretoucher.touchedBytes()).as("nothing new to read").isEqualTo(ahead);
+        assertThat(pretoucher.touchedBytes()).as("nothing new to touch").isEqualTo(end - (position & -4096));
 
-        long before = outbox.frontier().position();
         OutboxTest.append(outbox, 10, 20);
-        long moved = outbox.frontier().position() - before;
+        long newEnd = Math.min(outbox.frontier().position() + AHEAD, fileSize);
         pretoucher.touchAll();
-        assertThat(pretoucher.touchedBytes()).isEqualTo(ahead + Math.min(moved, fileSize - before - ahead));
+        assertThat(pretoucher.touchedBytes()).isEqualTo(newEnd - (position & -4096));
+    }
+
+    @Test
+    void aDistanceLargerThanOneMappingIsCovered() throws IOException {
+        outbox = open();
+        OutboxTest.append(outbox, 0, 2);
+        long fileSize = Files.size(outbox.cycleFile(outbox.frontier().cycle()));
+        long position = outbox.frontier().position();
+        OutboxPretoucher pretoucher = new OutboxPretoucher(List.of(outbox), 1L << 30);
+
+        pretoucher.touchAll();
+
+        assertThat(pretoucher.touchedBytes()).isEqualTo(fileSize - (position & -4096));
     }
 
     @Test
