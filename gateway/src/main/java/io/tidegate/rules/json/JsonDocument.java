@@ -1,5 +1,7 @@
 package io.tidegate.rules.json;
 
+import io.tidegate.text.Utf8;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -402,7 +404,7 @@ public final class JsonDocument {
                 flag = FLAG_ESCAPED;
                 i = JsonStrings.checkEscape(b, i, limit);
             } else if (c < 0) {
-                i = JsonStrings.checkUtf8(b, i, limit);
+                i = Utf8.sequenceEnd(b, i, limit);
             } else {
                 throw Invalid.INSTANCE; // unescaped control character
             }

@@ -2,7 +2,7 @@ package io.tidegate.rules.json;
 
 import java.nio.charset.StandardCharsets;
 
-/** JSON string escapes and UTF-8 validation over raw bytes, for {@link JsonDocument}. */
+/** JSON string escapes over raw bytes, for {@link JsonDocument}. */
 final class JsonStrings {
 
     private JsonStrings() {
@@ -37,51 +37,6 @@ final class JsonStrings {
             default:
                 return -1;
         }
-    }
-
-    /**
-     * Validates one multi-byte UTF-8 sequence starting at {@code pos}: no overlong forms, no
-     * surrogates, nothing above U+10FFFF.
-     *
-     * @return the index after it, or -1
-     */
-    static int checkUtf8(byte[] buf, int pos, int limit) {
-        int lead = buf[pos] & 0xFF;
-        int continuations;
-        int min2 = 0x80;
-        int max2 = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            continuations = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            continuations = 2;
-            if (lead == 0xE0) {
-                min2 = 0xA0;
-            } else if (lead == 0xED) {
-                max2 = 0x9F;
-            }
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            continuations = 3;
-            if (lead == 0xF0) {
-                min2 = 0x90;
-            } else if (lead == 0xF4) {
-                max2 = 0x8F;
-            }
-        } else {
-            return -1;
-        }
-        if (pos + continuations >= limit) {
-            return -1;
-        }
-        int second = buf[pos + 1] & 0xFF;
-        if (second < min2 || second > max2) {
-            return -1;
-        }
-        for (int i = 2; i <= continuations; i++) {
-            if ((buf[pos + i] & 0xC0) != 0x80) {
-                return -1;
-            }
-        }
-        return pos + continuations + 1;
     }
 
     /** Decodes validated string content (between the quotes) that holds escapes. */
